@@ -1,0 +1,5 @@
+"""python -m salesrisk"""
+
+from salesrisk.cli import main
+
+main()

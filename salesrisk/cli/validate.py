@@ -1,0 +1,44 @@
+"""salesrisk validate: how the ledger was understood, and what is wrong with its data."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from salesrisk.cli.common import (AsOfOpt, ColumnsOpt, ConfigOpt, DayFirstOpt, DebugOpt, FailOnOpt, Format,
+                                  FormatOpt, LangOpt, LedgerArg, QuietOpt, default_lang, exit_code_for, guarded,
+                                  parse_as_of, write_stdout)
+from salesrisk.io.reader import read_ledger
+from salesrisk.report import jsonout
+from salesrisk.report import validate as report
+from salesrisk.validate import validate_ledger
+
+
+@guarded
+def validate(
+    ledger: LedgerArg,
+    as_of: AsOfOpt = None,
+    lang: LangOpt = None,
+    format: FormatOpt = Format.table,
+    fail_on: FailOnOpt = None,
+    columns: ColumnsOpt = None,
+    config: ConfigOpt = None,
+    dayfirst: DayFirstOpt = None,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Show how each sheet was recognised and mapped, and check the data (duplicates, bad dates, unknown
+    customers, invalid credit codes, …)."""
+    lang_code = lang.value if lang else default_lang()
+    as_of_date = parse_as_of(as_of)
+    result = validate_ledger(read_ledger(ledger, columns=columns, config_dir=config, dayfirst=dayfirst),
+                             as_of=as_of_date)
+    if format is Format.json:
+        write_stdout(jsonout.dumps(result.to_dict(lang_code)))
+    elif format is Format.csv:
+        write_stdout(report.render_csv(result, lang_code))
+    elif format is Format.markdown:
+        write_stdout(report.render_markdown(result, lang_code))
+    else:
+        Console().print(report.render_terminal(result, lang_code))
+    raise typer.Exit(exit_code_for(result.findings, fail_on))

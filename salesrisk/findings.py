@@ -1,0 +1,182 @@
+"""The catalogue of finding kinds, and the one findings frame every output is rendered from."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+FINDING_COLUMNS = ["code", "severity", "table", "row", "column", "entity", "value", "message", "evidence"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    severity: str
+    title: Mapping[str, str]  # lang -> title
+    message: Mapping[str, str]  # lang -> template over the finding's fields and evidence
+
+
+def _k(code: str, severity: str, title_zh: str, title_en: str, msg_zh: str, msg_en: str) -> Kind:
+    return Kind(code, severity, {"zh": title_zh, "en": title_en}, {"zh": msg_zh, "en": msg_en})
+
+
+# Templates may use {table} {row} {column} {entity} {value} and any key of the finding's evidence.
+CATALOGUE: dict[str, Kind] = {
+    k.code: k
+    for k in [
+        # --- reading: what was understood and what was not
+        _k("sheet-unrecognised", "info", "未识别的表", "Sheet not recognised",
+           "{source} 不是台账表（表头：{headers}），已跳过",
+           "{source} is not a ledger table (headers: {headers}); skipped"),
+        _k("sheet-empty", "info", "空表", "Empty sheet",
+           "{source} 没有数据，已跳过", "{source} has no data; skipped"),
+        _k("table-duplicate", "medium", "重复的表", "Table found twice",
+           "{source} 也像是 {table} 表，但已使用 {used}；此表未读取",
+           "{source} also looks like the {table} table, but {used} is used; this one was not read"),
+        _k("header-row", "info", "表头位置", "Header row found",
+           "{table} 的表头在第 {row} 行，上方 {skipped} 行标题已跳过（{title}）",
+           "{table}: the header is on row {row}; {skipped} title row(s) above it skipped ({title})"),
+        _k("column-unmapped", "info", "未映射的列", "Column not mapped",
+           "{table} 的列“{column}”不对应任何字段，原样保留",
+           "{table}: column '{column}' matches no field; kept as it is"),
+        _k("column-duplicate", "medium", "多列对应同一字段", "Two columns for one field",
+           "{table} 的列“{column}”与“{used}”都对应字段 {field}；使用“{used}”",
+           "{table}: columns '{column}' and '{used}' both match the field {field}; '{used}' is used"),
+        _k("header-duplicate", "low", "表头重复", "Duplicate header",
+           "{table} 的表头“{column}”出现了不止一次", "{table}: the header '{column}' appears more than once"),
+        _k("row-subtotal", "info", "合计行已排除", "Subtotal row excluded",
+           "{table} 第 {row} 行是合计/小计行（“{value}”），未计入",
+           "{table} row {row} is a total/subtotal row ('{value}'); excluded"),
+        _k("value-unparseable", "medium", "无法解析的值", "Value cannot be parsed",
+           "{table} 第 {row} 行“{column}”的值“{value}”无法识别为{kind_zh}",
+           "{table} row {row}, column '{column}': '{value}' is not a valid {kind}"),
+        _k("money-rounded", "low", "金额已四舍五入到分", "Amounts rounded to the cent",
+           "{table} 的列“{column}”有 {count} 个金额超过两位小数，已四舍五入到分（例：{example}）",
+           "{table}: {count} amount(s) in '{column}' had more than two decimals and were rounded to the cent "
+           "(e.g. {example})"),
+        _k("percent-scaled", "info", "百分数按百分点读取", "Percentages read as points",
+           "{table} 的列“{column}”的数值大于 1，按百分点读取（30 = 30%）",
+           "{table}: values in '{column}' exceed 1, so they were read as percentage points (30 = 30%)"),
+        _k("date-order", "low", "日期的日/月顺序", "Day/month order of dates",
+           "{table} 的列“{column}”的日期按{order_zh}读取（{reason_zh}）；可用 --dayfirst/--monthfirst 指定",
+           "{table}: dates in '{column}' were read {order} ({reason}); say --dayfirst or --monthfirst to be sure"),
+        _k("customer-matched-by-name", "info", "按名称匹配客户", "Customer matched by name",
+           "{table} 的客户名称“{value}”按规范化名称匹配到客户 {entity}（“{matched}”）",
+           "{table}: customer name '{value}' matched customer {entity} ('{matched}') by its normalised name"),
+        _k("customer-id-from-name", "info", "以客户名称作为客户编号", "Customer name used as id",
+           "{table} 没有客户编号，也没有客户表可供匹配：以客户名称作为客户编号（{count} 个客户）",
+           "{table} has no customer ids and there is no customers table to match names to: the name is "
+           "used as the id ({count} customers)"),
+        _k("due-date-derived", "info", "到期日由账期推算", "Due dates derived from terms",
+           "{table} 有 {count} 行缺少到期日，已按账期推算（例：第 {example_row} 行 {example}）",
+           "{table}: {count} missing due date(s) derived from the payment terms (e.g. row {example_row}: "
+           "{example})"),
+        # --- data quality (validate)
+        _k("duplicate-id", "high", "编号重复", "Duplicate id",
+           "{table} 的 {field} “{value}”重复出现（第 {rows} 行）",
+           "{table}: {field} '{value}' appears more than once (rows {rows})"),
+        _k("due-before-invoice", "medium", "到期日早于开票日", "Due date before invoice date",
+           "{table} 第 {row} 行到期日 {value} 早于开票日 {invoice_date}",
+           "{table} row {row}: due date {value} is before the invoice date {invoice_date}"),
+        _k("amount-zero", "low", "金额为零", "Zero amount",
+           "{table} 第 {row} 行金额为 0", "{table} row {row}: the amount is zero"),
+        _k("negative-not-credit-note", "medium", "负数金额未标为红字", "Negative amount not marked as credit note",
+           "{table} 第 {row} 行金额为负（{value}），但单据类型不是红字/贷项",
+           "{table} row {row}: negative amount {value} but the document is not marked as a credit note"),
+        _k("paid-over-billed", "medium", "收款超过应收", "Paid more than billed",
+           "{table} 第 {row} 行已收 {value} 超过应收 {amount}",
+           "{table} row {row}: paid {value} is more than the billed {amount}"),
+        _k("customer-unknown", "high", "客户不存在", "Unknown customer",
+           "{table} 第 {row} 行的客户“{value}”不在客户表中",
+           "{table} row {row}: customer '{value}' is not in the customers table"),
+        _k("tax-id-invalid", "medium", "统一社会信用代码无效", "Invalid unified social credit code",
+           "{table} 第 {row} 行的统一社会信用代码“{value}”{reason_zh}",
+           "{table} row {row}: unified social credit code '{value}' {reason}"),
+        _k("currency-mixed", "medium", "多种币种", "Mixed currencies",
+           "{table} 含多种币种（{currencies}）：金额按币种分别统计，不会直接相加",
+           "{table} holds several currencies ({currencies}): amounts are reported per currency, never summed"),
+        _k("date-after-as-of", "medium", "日期晚于截止日", "Date after the as-of date",
+           "{table} 第 {row} 行“{column}”{value} 晚于截止日 {as_of}",
+           "{table} row {row}: '{column}' {value} is after the as-of date {as_of}"),
+        _k("required-empty", "high", "必填字段为空", "Required field empty",
+           "{table} 第 {row} 行缺少{field_zh}", "{table} row {row}: {field} is empty"),
+    ]
+}
+
+KIND_NAMES = {
+    "money": ("金额", "amount"), "date": ("日期", "date"), "percent": ("百分比", "percentage"),
+    "bool": ("是/否", "yes/no value"), "int": ("整数", "whole number"), "number": ("数字", "number"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing found: a row of the findings frame before its message is rendered in a language."""
+
+    code: str
+    table: str | None = None
+    row: int | None = None
+    column: str | None = None
+    entity: str | None = None
+    value: Any = None
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.code not in CATALOGUE:
+            raise KeyError(f"unknown finding code {self.code!r}")
+
+    @property
+    def severity(self) -> str:
+        return CATALOGUE[self.code].severity
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render_message(f: Finding, lang: str) -> str:
+    params = _Blank({k: _text(v) for k, v in f.evidence.items()})
+    params.update(table=f.table or "", row=f.row if f.row is not None else "", column=f.column or "",
+                  entity=f.entity or "", value=_text(f.value))
+    return CATALOGUE[f.code].message[lang].format_map(params)
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, (list, tuple)):
+        return ", ".join(map(_text, v))
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat()
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return str(v)
+
+
+def findings_frame(findings: Iterable[Finding], lang: str = "en") -> pd.DataFrame:
+    """The findings as one frame, most severe first; the source of every rendering."""
+    rows = [
+        {
+            "code": f.code, "severity": f.severity, "table": f.table, "row": f.row, "column": f.column,
+            "entity": f.entity, "value": f.value, "message": render_message(f, lang), "evidence": dict(f.evidence),
+        }
+        for f in findings
+    ]
+    frame = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    frame["row"] = frame["row"].astype("Int64")
+    if frame.empty:
+        return frame
+    frame["_rank"] = frame["severity"].map(SEVERITY_RANK)
+    frame = frame.sort_values(["_rank", "table", "row"], ascending=[False, True, True], kind="stable",
+                              na_position="first")
+    return frame.drop(columns="_rank").reset_index(drop=True)
+
+
+def worst_severity(findings: Iterable[Finding]) -> str | None:
+    ranks = [SEVERITY_RANK[f.severity] for f in findings]
+    return SEVERITIES[max(ranks)] if ranks else None

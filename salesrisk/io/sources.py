@@ -1,0 +1,275 @@
+"""Opening ledger files safely: workbooks, CSV/TSV in any common encoding, Parquet, folders of them.
+
+Each sheet or file becomes a RawSheet: a preview of its first rows (to find the header) and a loader for
+the data below a given header row. Row numbers are the ones the user's spreadsheet shows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from salesrisk.errors import InputError
+
+WORKBOOK_EXTS = {".xlsx", ".xlsm", ".xls"}
+TEXT_EXTS = {".csv", ".tsv", ".txt"}
+SUPPORTED_EXTS = WORKBOOK_EXTS | TEXT_EXTS | {".parquet"}
+PREVIEW_ROWS = 40
+
+# Limits against zip bombs and runaway inputs; a real 1M-row ledger is ~60 MB packed, ~400 MB unpacked.
+MAX_FILE_BYTES = 2 * 1024**3
+MAX_UNPACKED_BYTES = 4 * 1024**3
+MAX_PACK_RATIO = 200
+
+
+@dataclass
+class RawSheet:
+    """One sheet or file, not yet understood."""
+
+    path: Path
+    sheet: str | None  # None for a CSV/Parquet file
+    preview: list[list[object]]  # first rows as cells, row i = spreadsheet row first_row + i
+    first_row: int  # spreadsheet row number of preview[0]
+    load: Callable[[int], tuple[pd.DataFrame, int]]  # header index in preview -> (data, row number of data[0])
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name} › {self.sheet}" if self.sheet is not None else self.path.name
+
+
+def list_files(path: Path) -> list[Path]:
+    """The ledger files of a folder (not recursive), or the one file given."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    if path.is_dir():
+        files = sorted(
+            p for p in path.iterdir()
+            if p.is_file() and p.suffix.lower() in SUPPORTED_EXTS and not p.name.startswith(("~$", ".", "~"))
+        )
+        if not files:
+            raise InputError(
+                f"{path}: the folder holds no ledger files ({', '.join(sorted(SUPPORTED_EXTS))})"
+            )
+        return files
+    if path.suffix.lower() not in SUPPORTED_EXTS:
+        raise InputError(
+            f"{path}: unsupported file type '{path.suffix or '(none)'}'; "
+            f"use one of {', '.join(sorted(SUPPORTED_EXTS))} or a folder of them"
+        )
+    return [path]
+
+
+def open_sheets(path: Path) -> list[RawSheet]:
+    """The sheets of one file, after the safety checks; raises InputError with one clear sentence."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    if size == 0:
+        raise InputError(f"{path}: the file is empty")
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"{path}: the file is {size / 1024**3:.1f} GB, over the {MAX_FILE_BYTES // 1024**3} GB limit")
+    ext = path.suffix.lower()
+    if ext in WORKBOOK_EXTS:
+        return _workbook_sheets(path, ext)
+    if ext == ".parquet":
+        return [_parquet_sheet(path)]
+    return [_text_sheet(path)]
+
+
+# --- workbooks -------------------------------------------------------------------------------------
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _check_workbook_container(path: Path, ext: str) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == _OLE_MAGIC:
+        if ext == ".xls":
+            return
+        # Excel stores a password-protected .xlsx as an OLE container holding the encrypted package.
+        raise InputError(f"{path}: the workbook is password-protected; save an unprotected copy and try again")
+    if not head.startswith(b"PK"):
+        if ext == ".xls":
+            raise InputError(f"{path}: not an Excel .xls workbook (the file is damaged or of another kind)")
+        raise InputError(f"{path}: not an Excel workbook (the file is damaged or of another kind)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+                raise InputError(f"{path}: a zip archive, but not an Excel workbook (no xl/workbook.xml)")
+            if "xl/workbook.bin" in names:
+                raise InputError(f"{path}: a binary .xlsb workbook; save it as .xlsx and try again")
+            unpacked = sum(i.file_size for i in infos)
+            packed = max(1, sum(i.compress_size for i in infos))
+            if unpacked > MAX_UNPACKED_BYTES or (unpacked > 100 * 1024**2 and unpacked / packed > MAX_PACK_RATIO):
+                raise InputError(
+                    f"{path}: unpacks to {unpacked / 1024**3:.1f} GB ({unpacked / packed:.0f}× its size); "
+                    "refusing it as a possible zip bomb"
+                )
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")):
+                    with zf.open(info) as member:
+                        start = member.read(4096)
+                    # Excel never writes DTDs; entity declarations are how XML bombs expand.
+                    if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+                        raise InputError(
+                            f"{path}: {info.filename} declares XML entities, which Excel never writes; "
+                            "refusing it as a possible XML bomb"
+                        )
+    except zipfile.BadZipFile:
+        raise InputError(f"{path}: the workbook is damaged or truncated (not a readable zip archive)") from None
+    except (OSError, EOFError, zipfile.LargeZipFile) as exc:
+        raise InputError(f"{path}: the workbook is damaged or truncated ({exc})") from None
+
+
+def _workbook_sheets(path: Path, ext: str) -> list[RawSheet]:
+    import fastexcel
+
+    _check_workbook_container(path, ext)
+    try:
+        reader = fastexcel.read_excel(str(path))
+        names = list(reader.sheet_names)
+    except Exception as exc:  # fastexcel raises its own hierarchy; any failure here is a bad workbook
+        raise InputError(f"{path}: the workbook cannot be read ({_short(exc)})") from None
+
+    sheets = []
+    for name in names:
+        try:
+            preview_sheet = reader.load_sheet(name, header_row=None, skip_rows=0, n_rows=PREVIEW_ROWS)
+            preview_frame = preview_sheet.to_pandas()
+            col_offsets = [c.absolute_index for c in preview_sheet.selected_columns]
+        except Exception as exc:
+            raise InputError(f"{path} › {name}: the sheet cannot be read ({_short(exc)})") from None
+        preview = _frame_rows(preview_frame)
+        sheets.append(RawSheet(path, name, preview, 1, _workbook_loader(reader, path, name, col_offsets)))
+    return sheets
+
+
+def _workbook_loader(reader, path: Path, name: str, col_offsets: list[int]):
+    def load(header_index: int) -> tuple[pd.DataFrame, int]:
+        try:
+            # All rows inform the types: with a sample, a text cell below it would be coerced to null.
+            sheet = reader.load_sheet(name, header_row=header_index, schema_sample_rows=None)
+            by_offset = {c.absolute_index: c.name for c in sheet.selected_columns}
+            frame = sheet.to_pandas()
+        except Exception as exc:
+            raise InputError(f"{path} › {name}: the sheet cannot be read ({_short(exc)})") from None
+        # Columns positionally, as in the preview: header texts are ours, not fastexcel's renamings.
+        frame = frame[[by_offset[o] for o in col_offsets if o in by_offset]]
+        frame.columns = range(frame.shape[1])
+        return frame, header_index + 2
+
+    return load
+
+
+def _frame_rows(frame: pd.DataFrame) -> list[list[object]]:
+    return [[None if _blank(v) else v for v in row] for row in frame.itertuples(index=False, name=None)]
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()) or v is pd.NaT
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+# --- CSV / TSV -------------------------------------------------------------------------------------
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK); or a clear error."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        fh.seek(0)
+        # Decode incrementally so a 1 GB file is checked without holding it twice.
+        for encoding in ("utf-8", "gb18030"):
+            decoder = codecs.getincrementaldecoder(encoding)()
+            fh.seek(0)
+            try:
+                while chunk := fh.read(1 << 22):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+                return encoding
+            except UnicodeDecodeError:
+                continue
+    raise InputError(f"{path}: the text encoding is neither UTF-8 nor GBK/GB18030; save it as UTF-8 CSV")
+
+
+def _sniff_delimiter(sample: str, ext: str) -> str:
+    if ext == ".tsv":
+        return "\t"
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in ",\t;|"}
+        return max(counts, key=counts.get)
+
+
+def _text_sheet(path: Path) -> RawSheet:
+    encoding = detect_encoding(path)
+    with path.open("r", encoding=encoding, newline="") as fh:
+        sample = fh.read(64 * 1024)
+    if not sample.strip():
+        raise InputError(f"{path}: the file holds no data")
+    sep = _sniff_delimiter(sample, path.suffix.lower())
+    lines = sample.splitlines()[:PREVIEW_ROWS]
+    if len(sample) == 64 * 1024 and len(lines) > 1:
+        lines = lines[:-1]  # the last line of the sample may be cut
+    preview = [[None if not c.strip() else c for c in row] for row in csv.reader(lines, delimiter=sep)]
+
+    def load(header_index: int) -> tuple[pd.DataFrame, int]:
+        width = len(preview[header_index])
+        try:
+            frame = pd.read_csv(
+                path, encoding=encoding, sep=sep, header=None, skiprows=header_index + 1, dtype=str,
+                keep_default_na=False, na_values=[""], skip_blank_lines=False, names=range(width),
+                index_col=False, engine="c",
+            )
+        except pd.errors.ParserError as exc:
+            raise InputError(f"{path}: the CSV is malformed ({_short(exc)})") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: the text encoding changes within the file; save it as UTF-8 CSV") from None
+        return frame, header_index + 2
+
+    return RawSheet(path, None, preview, 1, load)
+
+
+# --- Parquet ---------------------------------------------------------------------------------------
+
+def _parquet_sheet(path: Path) -> RawSheet:
+    try:
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+    except Exception as exc:
+        raise InputError(f"{path}: not a readable Parquet file ({_short(exc)})") from None
+    frame = table.to_pandas()
+    preview = [list(frame.columns)] + _frame_rows(frame.head(PREVIEW_ROWS - 1))
+
+    def load(header_index: int) -> tuple[pd.DataFrame, int]:
+        data = frame.copy(deep=False)
+        data.columns = range(data.shape[1])
+        return data, 2
+
+    return RawSheet(path, None, preview, 1, load)
+
+
+def read_text_sample(path: Path, n: int = 5) -> str:
+    """A few lines of a text file, for messages."""
+    with io.open(path, encoding=detect_encoding(path), errors="replace") as fh:
+        return "".join(fh.readline() for _ in range(n))
