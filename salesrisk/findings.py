@@ -69,10 +69,13 @@ CATALOGUE: dict[str, Kind] = {
         _k("customer-matched-by-name", "info", "按名称匹配客户", "Customer matched by name",
            "{table} 的客户名称“{value}”按规范化名称匹配到客户 {entity}（“{matched}”）",
            "{table}: customer name '{value}' matched customer {entity} ('{matched}') by its normalised name"),
+        _k("customer-names-matched", "info", "按名称匹配客户", "Customers matched by name",
+           "{table} 没有客户编号：{count} 个客户名称与客户表完全一致，已取得客户编号",
+           "{table} has no customer ids: {count} customer names matched the customers table exactly and took "
+           "their ids"),
         _k("customer-id-from-name", "info", "以客户名称作为客户编号", "Customer name used as id",
-           "{table} 没有客户编号，也没有客户表可供匹配：以客户名称作为客户编号（{count} 个客户）",
-           "{table} has no customer ids and there is no customers table to match names to: the name is "
-           "used as the id ({count} customers)"),
+           "{table} 没有客户编号{why_zh}：以客户名称作为客户编号（{count} 个客户）",
+           "{table} has no customer ids{why}: the name is used as the id ({count} customers)"),
         _k("due-date-derived", "info", "到期日由账期推算", "Due dates derived from terms",
            "{table} 有 {count} 行缺少到期日，已按账期推算（例：第 {example_row} 行 {example}）",
            "{table}: {count} missing due date(s) derived from the payment terms (e.g. row {example_row}: "
@@ -81,6 +84,8 @@ CATALOGUE: dict[str, Kind] = {
         _k("duplicate-id", "high", "编号重复", "Duplicate id",
            "{table} 的 {field} “{value}”重复出现（第 {rows} 行）",
            "{table}: {field} '{value}' appears more than once (rows {rows})"),
+        _k("duplicate-row", "low", "重复行", "Duplicate row",
+           "{table} 第 {rows} 行内容完全相同", "{table}: rows {rows} are identical"),
         _k("due-before-invoice", "medium", "到期日早于开票日", "Due date before invoice date",
            "{table} 第 {row} 行到期日 {value} 早于开票日 {invoice_date}",
            "{table} row {row}: due date {value} is before the invoice date {invoice_date}"),

@@ -56,7 +56,7 @@ TABLES: dict[str, TableSpec] = {
             owner=TEXT, text=TEXT, file=TEXT, description=TEXT, remark=TEXT,
         ),
         _spec(
-            "orders", "order_id", [["order_id"], ["customer_id", "customer_name"]],
+            "orders", "order_id", [["customer_id", "customer_name"], ["order_id", "order_date"]],
             order_id=ID, line_id=ID, customer_id=ID, customer_name=TEXT, owner=TEXT, order_date=DATE,
             amount=MONEY, currency=TEXT, discount_pct=PERCENT, status=TEXT, promised_date=DATE,
             delivered_date=DATE, ship_mode=TEXT, contract_id=ID, product_id=ID, product_name=TEXT,

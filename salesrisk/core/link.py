@@ -83,15 +83,24 @@ def _ids_from_names(frame: pd.DataFrame, table: str, index: dict[str, tuple[str,
         for n in names.unique():
             first.setdefault(normalise_name(n), n)
         ids = names.map(lambda n: first[normalise_name(n)])
-        findings.append(Finding("customer-id-from-name", table=table, evidence={"count": len(first)}))
+        why = ("", "") if table == "customers" else (
+            " and there is no customers table to match names to", "，也没有客户表可供匹配")
+        findings.append(Finding("customer-id-from-name", table=table,
+                                evidence={"count": len(first), "why": why[0], "why_zh": why[1]}))
     else:
-        matched = {}
+        matched, exact = {}, 0
         for n in names.unique():
             hit = index.get(normalise_name(n))
-            if hit is not None:
-                matched[n] = hit[0]
+            if hit is None:
+                continue
+            matched[n] = hit[0]
+            if hit[1] == n:
+                exact += 1
+            else:
                 findings.append(Finding("customer-matched-by-name", table=table, entity=hit[0], value=n,
                                         evidence={"matched": hit[1]}))
+        if exact:
+            findings.append(Finding("customer-names-matched", table=table, evidence={"count": exact}))
         ids = names.map(matched)
     values = ids.astype("string")
     if has_id:

@@ -65,7 +65,7 @@ def check_quality(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | None
 def _duplicates(name: str, frame: pd.DataFrame) -> list[Finding]:
     key = schema.TABLES[name].key
     if key is None or key not in frame:
-        return []
+        return _duplicate_rows(name, frame)
     # Order lines share their order's id; only the same line twice is a duplicate.
     cols = [key, "line_id"] if name == "orders" and "line_id" in frame else [key]
     ids = frame[cols].dropna()
@@ -77,6 +77,21 @@ def _duplicates(name: str, frame: pd.DataFrame) -> list[Finding]:
         findings.append(Finding("duplicate-id", table=name, row=rows[0], column=key, entity=str(value),
                                 value=str(value), evidence={"field": key, "rows": rows[:20]}))
     return findings
+
+
+def _duplicate_rows(name: str, frame: pd.DataFrame) -> list[Finding]:
+    """Rows identical in every field, for tables without an id to compare."""
+    if frame.empty or frame.shape[1] == 0:
+        return []
+    dup = frame.duplicated(keep=False)
+    if not dup.any():
+        return []
+    findings = []
+    groups = frame[dup.to_numpy()].astype("string").fillna("\0").groupby(list(frame.columns), sort=False)
+    for _, group in groups:
+        rows = [int(r) for r in group.index]
+        findings.append(Finding("duplicate-row", table=name, row=rows[0], evidence={"rows": rows[:20]}))
+    return sorted(findings, key=lambda f: f.row)
 
 
 _FIELD_ZH = {"amount": "金额", "customer_id": "客户编号", "customer_name": "客户名称", "invoice_id": "发票号",
