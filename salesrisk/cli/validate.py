@@ -5,9 +5,24 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from salesrisk.cli.common import (AsOfOpt, ColumnsOpt, ConfigOpt, DayFirstOpt, DebugOpt, FailOnOpt, Format,
-                                  FormatOpt, LangOpt, LedgerArg, QuietOpt, default_lang, exit_code_for, guarded,
-                                  parse_as_of, write_stdout)
+from salesrisk.cli.common import (
+    AsOfOpt,
+    ColumnsOpt,
+    ConfigOpt,
+    DayFirstOpt,
+    DebugOpt,
+    FailOnOpt,
+    Format,
+    FormatOpt,
+    LangOpt,
+    LedgerArg,
+    QuietOpt,
+    default_lang,
+    exit_code_for,
+    guarded,
+    parse_as_of,
+    write_stdout,
+)
 from salesrisk.io.reader import read_ledger
 from salesrisk.report import jsonout
 from salesrisk.report import validate as report

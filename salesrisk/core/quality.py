@@ -175,10 +175,7 @@ def _unknown_customers(frames: Mapping[str, pd.DataFrame]) -> list[Finding]:
             continue
         ids = frame["customer_id"]
         unknown = ~ids.isin(known)
-        if "customer_name" in frame:
-            shown = ids.fillna(frame["customer_name"])
-        else:
-            shown = ids
+        shown = ids.fillna(frame["customer_name"]) if "customer_name" in frame else ids
         unknown &= shown.notna()
         findings += [Finding("customer-unknown", table=name, row=int(r), column="customer_id", entity=str(v),
                              value=str(v)) for r, v in shown[unknown.to_numpy()].items()]

@@ -112,7 +112,7 @@ def _read_sheet(raw: RawSheet, aliases: Aliases, dayfirst: bool | None, findings
     if not any(any(c is not None for c in row) for row in rows):
         findings.append(Finding("sheet-empty", evidence={"source": raw.label}))
         if single and raw.sheet is not None:
-            raise InputError(f"{raw.label}: the sheet is empty")
+            raise InputError(f"{raw.where}: the sheet is empty")
         return None
     header_index = 0 if raw.path.suffix.lower() == ".parquet" else _find_header(rows, aliases)
     headers = _header_texts(rows[header_index])
@@ -127,7 +127,7 @@ def _read_sheet(raw: RawSheet, aliases: Aliases, dayfirst: bool | None, findings
     if data.shape[0] == 0 or data.isna().all(axis=None):
         findings.append(Finding("sheet-empty", table=table_name, evidence={"source": raw.label}))
         if single and raw.sheet is not None:
-            raise InputError(f"{raw.label}: the sheet has a header but no data rows")
+            raise InputError(f"{raw.where}: the sheet has a header but no data rows")
     data.index = pd.RangeIndex(first_row, first_row + len(data))
 
     header_row = raw.first_row + header_index
@@ -175,7 +175,7 @@ def _parse(column: pd.Series, kind: str, dayfirst: bool | None) -> values.Parsed
     if kind == schema.DATE:
         return values.parse_date(column, dayfirst=dayfirst)
     if kind == schema.TEXT:
-        text = values.normalise_text(column)
+        text = values.normalise_text(column, nfkc=False)
         return values.Parsed(text, pd.Series(False, index=column.index))
     return _PARSERS[kind](column)
 
@@ -279,7 +279,7 @@ def _recognise(raw: RawSheet, headers: list[str], aliases: Aliases, single: bool
             return best, "headers"
         group = missing[0]
         tried = [a for f in group for a in aliases.tried[by_name][f]]
-        raise MissingFieldError(by_name, raw.label, " or ".join(group), tried,
+        raise MissingFieldError(by_name, raw.where, " or ".join(group), tried,
                                 [h for h in headers if not h.startswith("(")])
     return (best, "headers") if best is not None and best_score >= 2 else (None, "")
 
@@ -297,7 +297,7 @@ def _map_columns(raw: RawSheet, table: str, headers: list[str], aliases: Aliases
         if header in mapping and fld is not None:
             first = headers.index(header)
             raise InputError(
-                f"{raw.label}: the header '{header}' appears twice (columns {_column_letter(first)[7:]} and "
+                f"{raw.where}: the header '{header}' appears twice (columns {_column_letter(first)[7:]} and "
                 f"{_column_letter(i)[7:]}); rename one so it is clear which is the {fld}"
             )
         if header in mapping:
@@ -329,7 +329,7 @@ def _subtotal_rows(data: pd.DataFrame) -> pd.Series:
         if s.dtype.kind in "fiubM":
             continue
         text = s.dropna()
-        text = text[text.map(type) == str] if s.dtype == object else text
+        text = text[text.map(lambda v: isinstance(v, str))] if s.dtype == object else text
         if text.empty:
             continue
         # A cheap vectorised pre-filter; the exact label test runs only on the few candidates.

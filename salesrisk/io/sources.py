@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,7 +40,13 @@ class RawSheet:
 
     @property
     def label(self) -> str:
+        """Short name for reports: file › sheet."""
         return f"{self.path.name} › {self.sheet}" if self.sheet is not None else self.path.name
+
+    @property
+    def where(self) -> str:
+        """Full name for error messages: path › sheet."""
+        return f"{self.path} › {self.sheet}" if self.sheet is not None else str(self.path)
 
 
 def list_files(path: Path) -> list[Path]:
@@ -268,8 +273,3 @@ def _parquet_sheet(path: Path) -> RawSheet:
 
     return RawSheet(path, None, preview, 1, load)
 
-
-def read_text_sample(path: Path, n: int = 5) -> str:
-    """A few lines of a text file, for messages."""
-    with io.open(path, encoding=detect_encoding(path), errors="replace") as fh:
-        return "".join(fh.readline() for _ in range(n))

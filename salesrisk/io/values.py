@@ -964,15 +964,18 @@ def parse_number(s: pd.Series) -> Parsed:
 # Text and ids
 # ---------------------------------------------------------------------------
 
-def _normalise_strings(texts: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """NFKC + strip + blank tokens -> pandas "string" array with NA for blanks."""
+def _normalise_strings(texts: np.ndarray, nfkc: bool = True) -> pd.api.extensions.ExtensionArray:
+    """NFKC (unless nfkc=False) + strip + blank tokens -> pandas "string" array with NA for blanks."""
     st = pd.Series(texts, dtype="string")
     # ASCII is already NFKC and free of invisible characters, so only the rest
     # needs the (per-string) Python normaliser.
     odd = ~st.str.isascii().to_numpy(dtype=bool, na_value=True)
     if odd.any():
         fixed = texts.copy()
-        fixed[odd] = [unicodedata.normalize("NFKC", t).translate(_INVISIBLE) for t in texts[odd]]
+        if nfkc:
+            fixed[odd] = [unicodedata.normalize("NFKC", t).translate(_INVISIBLE) for t in texts[odd]]
+        else:
+            fixed[odd] = [t.translate(_INVISIBLE) for t in texts[odd]]
         st = pd.Series(fixed, dtype="string")
     st = st.str.strip()
     blank = (st.str.len() == 0) | st.str.casefold().isin(list(BLANK_TOKENS))
@@ -989,15 +992,16 @@ def _numbers_to_text(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def normalise_text(s: pd.Series) -> pd.Series:
-    """Text fields: NFKC, strip, blank placeholders -> NA; pandas "string" dtype."""
+def normalise_text(s: pd.Series, *, nfkc: bool = True) -> pd.Series:
+    """Text: stripped, blank placeholders -> NA, pandas "string" dtype; NFKC-folded unless nfkc=False
+    (names keep the brackets and digits the user typed; ids are folded so that ＩＤ１ == ID1)."""
     cells = _split(s)
     g = cells.get(_TEXT)
     if g is not None and len(g.pos) == cells.n:
-        return _series(_normalise_strings(g.vals), s)  # the usual all-text column, no reassembly
+        return _series(_normalise_strings(g.vals, nfkc), s)  # the usual all-text column, no reassembly
     out = np.full(cells.n, None, dtype=object)
     if g is not None:
-        out[g.pos] = _normalise_strings(g.vals).to_numpy(dtype=object, na_value=None)
+        out[g.pos] = _normalise_strings(g.vals, nfkc).to_numpy(dtype=object, na_value=None)
     if g := cells.get(_NUM):
         out[g.pos] = _numbers_to_text(g.vals)
     if g := cells.get(_TIME):
@@ -1006,7 +1010,7 @@ def normalise_text(s: pd.Series) -> pd.Series:
         out[g.pos] = np.where(g.vals, "True", "False").astype(object)
     if g := cells.get(_OTHER):
         texts = np.array([str(v) for v in g.vals], dtype=object)
-        out[g.pos] = _normalise_strings(texts).to_numpy(dtype=object, na_value=None)
+        out[g.pos] = _normalise_strings(texts, nfkc).to_numpy(dtype=object, na_value=None)
     return _series(pd.array(out, dtype="string"), s)
 
 
