@@ -158,8 +158,8 @@ def _read_sheet(raw: RawSheet, aliases: Aliases, dayfirst: bool | None, findings
             kind_en, kind_zh = KIND_NAMES[kind][1], KIND_NAMES[kind][0]
             for row, value in data[col][parsed.bad.to_numpy()].items():
                 findings.append(Finding("value-unparseable", table=table_name, row=int(row), column=header,
-                                        value=_raw_text(value), evidence={"kind": kind_en, "kind_zh": kind_zh,
-                                                                          "field": fld}))
+                                        value=_raw_text(value), evidence={
+                                            "kind": kind_en, "kind_zh": kind_zh, "field": fld, "source": raw.label}))
         for note in parsed.notes:
             findings.append(_note_finding(note, table_name, header))
     extra_cols = [c for c in data.columns if c not in used_columns and c < len(headers)]
