@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from salesrisk import schema
@@ -56,6 +59,7 @@ class Ledger:
     path: str
     tables: dict[str, Table]
     findings: list[Finding]
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per reading stage, for benchmarks
 
     def __contains__(self, name: str) -> bool:
         return name in self.tables
@@ -84,11 +88,14 @@ def read_ledger(
     aliases = aliases or load_aliases(config_dir, columns)
     findings: list[Finding] = []
     tables: dict[str, Table] = {}
+    timings: dict[str, float] = defaultdict(float)
     files = list_files(path)
     for file in files:
+        started = time.perf_counter()
         sheets = open_sheets(file)
+        timings["open"] += time.perf_counter() - started
         for raw in sheets:
-            table = _read_sheet(raw, aliases, dayfirst, findings, single=len(sheets) == 1)
+            table = _read_sheet(raw, aliases, dayfirst, findings, timings, single=len(sheets) == 1)
             if table is None:
                 continue
             if table.name in tables:
@@ -102,12 +109,14 @@ def read_ledger(
             f"{path}: no ledger table found in this {what} "
             f"(looked for {', '.join(schema.TABLES)} by sheet name and by headers)"
         )
+    started = time.perf_counter()
     findings.extend(link_tables(tables))
-    return Ledger(str(path), tables, findings)
+    timings["link"] += time.perf_counter() - started
+    return Ledger(str(path), tables, findings, dict(timings))
 
 
 def _read_sheet(raw: RawSheet, aliases: Aliases, dayfirst: bool | None, findings: list[Finding],
-                single: bool) -> Table | None:
+                timings: dict[str, float], single: bool) -> Table | None:
     rows = raw.preview
     if not any(any(c is not None for c in row) for row in rows):
         findings.append(Finding("sheet-empty", evidence={"source": raw.label}))
@@ -123,7 +132,13 @@ def _read_sheet(raw: RawSheet, aliases: Aliases, dayfirst: bool | None, findings
         return None
 
     mapping, used_columns = _map_columns(raw, table_name, headers, aliases, findings)
-    data, first_row = raw.load(header_index)
+    started = time.perf_counter()
+    spec = schema.TABLES[table_name]
+    text_columns = {i for i in range(len(headers))
+                    if i not in used_columns or spec.fields[used_columns[i]] in (schema.ID, schema.TEXT)}
+    data, first_row = raw.load(header_index, text_columns)
+    timings["load"] += time.perf_counter() - started
+    started = time.perf_counter()
     if data.shape[0] == 0 or data.isna().all(axis=None):
         findings.append(Finding("sheet-empty", table=table_name, evidence={"source": raw.label}))
         if single and raw.sheet is not None:
@@ -131,11 +146,12 @@ def _read_sheet(raw: RawSheet, aliases: Aliases, dayfirst: bool | None, findings
     data.index = pd.RangeIndex(first_row, first_row + len(data))
 
     header_row = raw.first_row + header_index
-    titles = [c for row in rows[:header_index] for c in row if c is not None]
+    # Only text: a date in a title row is a bare serial number in the XML preview.
+    titles = [c for row in rows[:header_index] for c in row if isinstance(c, str)]
     if titles:
         findings.append(Finding("header-row", table=table_name, row=header_row, evidence={
             "skipped": sum(1 for row in rows[:header_index] if any(c is not None for c in row)),
-            "title": " ".join(_cell_text(t) for t in titles[:3])}))
+            "title": " ".join(titles[:3])}))
 
     blank = data.isna().all(axis=1)
     subtotal = _subtotal_rows(data) & ~blank
@@ -147,8 +163,9 @@ def _read_sheet(raw: RawSheet, aliases: Aliases, dayfirst: bool | None, findings
     if not keep.all():
         data = data[keep.to_numpy()]
 
+    timings["clean"] += time.perf_counter() - started
+    started = time.perf_counter()
     frame = pd.DataFrame(index=data.index)
-    spec = schema.TABLES[table_name]
     for col, fld in used_columns.items():
         kind = spec.fields[fld]
         parsed = _parse(data[col], kind, dayfirst)
@@ -162,9 +179,12 @@ def _read_sheet(raw: RawSheet, aliases: Aliases, dayfirst: bool | None, findings
                                             "kind": kind_en, "kind_zh": kind_zh, "field": fld, "source": raw.label}))
         for note in parsed.notes:
             findings.append(_note_finding(note, table_name, header))
-    extra_cols = [c for c in data.columns if c not in used_columns and c < len(headers)]
+    timings["parse"] += time.perf_counter() - started
+    # Unmapped columns are kept as read, including any with data but no header cell.
+    extra_cols = [c for c in data.columns if c not in used_columns and (c < len(headers) or data[c].notna().any())]
     extra = data[extra_cols].copy(deep=False)
-    extra.columns = [_unique(headers[c], headers, c) for c in extra_cols]
+    extra.columns = [_unique(headers[c], headers, c) if c < len(headers) else f"({_column_letter(c)})"
+                     for c in extra_cols]
     return Table(
         name=table_name, source=str(raw.path), sheet=raw.sheet, recognised_by=by, header_row=header_row,
         columns=mapping, frame=frame, extra=extra, subtotal_rows=subtotal_rows, blank_rows=int(blank.sum()),
@@ -199,13 +219,6 @@ def _note_finding(note: values.Note, table: str, header: str) -> Finding:
     params.update(order=order, order_zh="日在前" if order == "day-first" else "月在前", reason=reason,
                   reason_zh=reason_zh)
     return Finding("date-order", table=table, column=header, evidence=params)
-
-
-def _cell_text(value: object) -> str:
-    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
-        text = value.isoformat()
-        return text.removesuffix("T00:00:00").removesuffix(" 00:00:00")
-    return _raw_text(value).removesuffix(" 00:00:00")
 
 
 def _raw_text(value: object) -> str:
@@ -323,18 +336,24 @@ def _is_subtotal_label(value: str) -> bool:
 
 def _subtotal_rows(data: pd.DataFrame) -> pd.Series:
     """Rows carrying a total/subtotal label in any text column (wherever the label sits)."""
-    hit = pd.Series(False, index=data.index)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    hit = np.zeros(len(data), dtype=bool)
     for col in data.columns:
         s = data[col]
-        if s.dtype.kind in "fiubM":
-            continue
-        text = s.dropna()
-        text = text[text.map(lambda v: isinstance(v, str))] if s.dtype == object else text
-        if text.empty:
+        if s.dtype.kind in "fiubmM":
             continue
         # A cheap vectorised pre-filter; the exact label test runs only on the few candidates.
-        cand = text[text.str.len().le(20) & text.str.contains(_SUBTOTAL_HINT)]
-        if len(cand):
-            labels = cand[cand.map(_is_subtotal_label)]
-            hit.loc[labels.index] = True
-    return hit
+        if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+            arr = pa.array(s.array)
+            maybe = pc.and_(pc.less_equal(pc.utf8_length(arr), 20),
+                            pc.match_substring_regex(arr, pattern="计|total|sum", ignore_case=True))
+            candidates = np.flatnonzero(maybe.to_numpy(zero_copy_only=False) == True)  # noqa: E712 (nulls)
+        else:
+            texts = s.map(lambda v: v if isinstance(v, str) else "")
+            candidates = np.flatnonzero((texts.str.len().le(20) & texts.str.contains(_SUBTOTAL_HINT)).to_numpy())
+        for i in candidates:
+            if _is_subtotal_label(s.iat[i]):
+                hit[i] = True
+    return pd.Series(hit, index=data.index)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 import zipfile
+from xml.etree import ElementTree
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +38,8 @@ class RawSheet:
     sheet: str | None  # None for a CSV/Parquet file
     preview: list[list[object]]  # first rows as cells, row i = spreadsheet row first_row + i
     first_row: int  # spreadsheet row number of preview[0]
-    load: Callable[[int], tuple[pd.DataFrame, int]]  # header index in preview -> (data, row number of data[0])
+    # (header index in preview, columns to keep as text) -> (data by column position, row number of data[0])
+    load: Callable[[int, set[int]], tuple[pd.DataFrame, int]]
 
     @property
     def label(self) -> str:
@@ -147,31 +150,158 @@ def _workbook_sheets(path: Path, ext: str) -> list[RawSheet]:
     except Exception as exc:  # fastexcel raises its own hierarchy; any failure here is a bad workbook
         raise InputError(f"{path}: the workbook cannot be read ({_short(exc)})") from None
 
+    # fastexcel parses a whole sheet even for a few rows, so the first rows of an .xlsx are read straight
+    # from its XML: the sheet is then parsed once, not twice.
+    quick = _xlsx_previews(path) if ext != ".xls" else {}
     sheets = []
     for name in names:
-        try:
-            preview_sheet = reader.load_sheet(name, header_row=None, skip_rows=0, n_rows=PREVIEW_ROWS)
-            preview_frame = preview_sheet.to_pandas()
-            col_offsets = [c.absolute_index for c in preview_sheet.selected_columns]
-        except Exception as exc:
-            raise InputError(f"{path} › {name}: the sheet cannot be read ({_short(exc)})") from None
-        preview = _frame_rows(preview_frame)
-        sheets.append(RawSheet(path, name, preview, 1, _workbook_loader(reader, path, name, col_offsets)))
+        preview = quick.get(name)
+        if preview is None:
+            try:
+                preview_sheet = reader.load_sheet(name, header_row=None, skip_rows=0, n_rows=PREVIEW_ROWS)
+                frame = preview_sheet.to_pandas()
+            except Exception as exc:
+                raise InputError(f"{path} › {name}: the sheet cannot be read ({_short(exc)})") from None
+            preview = _by_absolute_column(_frame_rows(frame), [c.absolute_index for c in preview_sheet.selected_columns])
+        sheets.append(RawSheet(path, name, preview, 1, _workbook_loader(reader, path, name)))
     return sheets
 
 
-def _workbook_loader(reader, path: Path, name: str, col_offsets: list[int]):
-    def load(header_index: int) -> tuple[pd.DataFrame, int]:
+def _by_absolute_column(rows: list[list[object]], offsets: list[int]) -> list[list[object]]:
+    width = max(offsets, default=-1) + 1
+    out = []
+    for row in rows:
+        cells = [None] * width
+        for offset, value in zip(offsets, row, strict=True):
+            cells[offset] = value
+        out.append(cells)
+    return out
+
+
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _xlsx_previews(path: Path) -> dict[str, list[list[object]]]:
+    """The first rows of every sheet, by sheet name, read from the XML; {} if the layout is unexpected."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            rels = {
+                el.get("Id"): el.get("Target", "")
+                for _, el in ElementTree.iterparse(zf.open("xl/_rels/workbook.xml.rels"))
+                if _local(el.tag) == "Relationship"
+            }
+            sheets = [
+                (el.get("name"), next((v for k, v in el.attrib.items() if _local(k) == "id"), None))
+                for _, el in ElementTree.iterparse(zf.open("xl/workbook.xml"))
+                if _local(el.tag) == "sheet"
+            ]
+            sst_name = next((_part(t) for t in rels.values() if t.endswith("sharedStrings.xml")), None)
+            raw = {}
+            for name, rid in sheets:
+                part = _part(rels.get(rid, ""))
+                if part not in names:
+                    return {}
+                raw[name] = _sheet_head(zf, part)
+            needed = max((i for rows in raw.values() for row in rows for i in row if isinstance(i, _Shared)),
+                         default=-1)
+            strings = _shared_strings(zf, sst_name, needed) if needed >= 0 and sst_name in names else []
+            return {name: [[strings[v] if isinstance(v, _Shared) else v for v in row] for row in rows]
+                    for name, rows in raw.items()}
+    except (KeyError, ValueError, IndexError, ElementTree.ParseError, zipfile.BadZipFile, OSError):
+        return {}
+
+
+class _Shared(int):
+    """A shared-string index, resolved once the strings it needs are read."""
+
+
+def _part(target: str) -> str:
+    target = target.lstrip("/")
+    return target if target.startswith("xl/") else f"xl/{target}"
+
+
+def _sheet_head(zf: zipfile.ZipFile, part: str) -> list[list[object]]:
+    rows: list[list[object]] = []
+    row_number = 0
+    with zf.open(part) as fh:
+        for _, el in ElementTree.iterparse(fh):
+            tag = _local(el.tag)
+            if tag != "row":
+                continue
+            row_number = int(el.get("r") or row_number + 1)
+            if row_number > PREVIEW_ROWS:
+                break
+            while len(rows) < row_number - 1:
+                rows.append([])
+            cells: list[object] = []
+            for c in el:
+                if _local(c.tag) != "c":
+                    continue
+                ref = _CELL_REF.match(c.get("r", ""))
+                col = _column_index(ref.group(1)) if ref else len(cells)
+                cells.extend([None] * (col + 1 - len(cells)))
+                cells[col] = _cell_value(c)
+            rows.append(cells)
+            el.clear()
+    width = max((len(r) for r in rows), default=0)
+    return [r + [None] * (width - len(r)) for r in rows]
+
+
+def _cell_value(c) -> object:
+    kind = c.get("t", "n")
+    v = next((x.text for x in c if _local(x.tag) == "v"), None)
+    if kind == "inlineStr":
+        text = "".join(t.text or "" for t in c.iter() if _local(t.tag) == "t")
+        return text if text.strip() else None
+    if v is None:
+        return None
+    if kind == "s":
+        return _Shared(int(v))
+    if kind == "n":
+        return float(v)
+    if kind == "b":
+        return v == "1"
+    return v if v.strip() else None
+
+
+def _shared_strings(zf: zipfile.ZipFile, part: str, needed: int) -> list[str | None]:
+    strings: list[str | None] = []
+    with zf.open(part) as fh:
+        for _, el in ElementTree.iterparse(fh):
+            if _local(el.tag) != "si":
+                continue
+            # Phonetic runs (rPh) are reading aids, not part of the text.
+            text = "".join(t.text or "" for r in el if _local(r.tag) != "rPh" for t in r.iter() if _local(t.tag) == "t")
+            strings.append(text if text.strip() else None)
+            el.clear()
+            if len(strings) > needed:
+                break
+    return strings
+
+
+def _workbook_loader(reader, path: Path, name: str):
+    def load(header_index: int, text_columns: set[int]) -> tuple[pd.DataFrame, int]:
         try:
             # All rows inform the types: with a sample, a text cell below it would be coerced to null.
             sheet = reader.load_sheet(name, header_row=header_index, schema_sample_rows=None)
-            by_offset = {c.absolute_index: c.name for c in sheet.selected_columns}
+            offsets = [c.absolute_index for c in sheet.selected_columns]
             frame = sheet.to_pandas()
         except Exception as exc:
             raise InputError(f"{path} › {name}: the sheet cannot be read ({_short(exc)})") from None
-        # Columns positionally, as in the preview: header texts are ours, not fastexcel's renamings.
-        frame = frame[[by_offset[o] for o in col_offsets if o in by_offset]]
-        frame.columns = range(frame.shape[1])
+        # Columns by their position in the sheet, as in the preview; header texts are ours, not fastexcel's.
+        frame.columns = offsets
         return frame, header_index + 2
 
     return load
@@ -191,6 +321,15 @@ def _short(exc: Exception) -> str:
 
 
 # --- CSV / TSV -------------------------------------------------------------------------------------
+
+def _arrow_to_pandas():
+    import pyarrow as pa
+
+    arrow_text = pd.StringDtype("pyarrow")
+    return {pa.string(): arrow_text, pa.large_string(): arrow_text}
+
+
+_ARROW_TO_PANDAS = _arrow_to_pandas()
 
 def detect_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK); or a clear error."""
@@ -237,18 +376,30 @@ def _text_sheet(path: Path) -> RawSheet:
         lines = lines[:-1]  # the last line of the sample may be cut
     preview = [[None if not c.strip() else c for c in row] for row in csv.reader(lines, delimiter=sep)]
 
-    def load(header_index: int) -> tuple[pd.DataFrame, int]:
+    def load(header_index: int, text_columns: set[int]) -> tuple[pd.DataFrame, int]:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
         width = len(preview[header_index])
+        names = [str(i) for i in range(width)]
         try:
-            frame = pd.read_csv(
-                path, encoding=encoding, sep=sep, header=None, skiprows=header_index + 1, dtype=str,
-                keep_default_na=False, na_values=[""], skip_blank_lines=False, names=range(width),
-                index_col=False, engine="c",
+            # Arrow's reader is multi-threaded and infers numbers and ISO dates itself; ids and text stay
+            # text so leading zeros survive. Blank lines are kept as empty rows so row numbers stay true.
+            table = pacsv.read_csv(
+                path,
+                read_options=pacsv.ReadOptions(skip_rows=header_index + 1, column_names=names,
+                                               encoding="utf8" if encoding.startswith("utf-8") else encoding),
+                parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={names[i]: pa.string() for i in text_columns if i < width},
+                    null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True),
             )
-        except pd.errors.ParserError as exc:
+        except pa.ArrowInvalid as exc:
             raise InputError(f"{path}: the CSV is malformed ({_short(exc)})") from None
         except UnicodeDecodeError:
             raise InputError(f"{path}: the text encoding changes within the file; save it as UTF-8 CSV") from None
+        frame = table.to_pandas(types_mapper=_ARROW_TO_PANDAS.get)
+        frame.columns = range(width)
         return frame, header_index + 2
 
     return RawSheet(path, None, preview, 1, load)
@@ -266,7 +417,7 @@ def _parquet_sheet(path: Path) -> RawSheet:
     frame = table.to_pandas()
     preview = [list(frame.columns)] + _frame_rows(frame.head(PREVIEW_ROWS - 1))
 
-    def load(header_index: int) -> tuple[pd.DataFrame, int]:
+    def load(header_index: int, text_columns: set[int]) -> tuple[pd.DataFrame, int]:
         data = frame.copy(deep=False)
         data.columns = range(data.shape[1])
         return data, 2

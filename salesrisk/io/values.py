@@ -992,9 +992,35 @@ def _numbers_to_text(x: np.ndarray) -> np.ndarray:
     return out
 
 
+_INVISIBLE_RE = "[\u200b\u200c\u200d\u2060\ufeff]"
+
+
+def _normalise_arrow(s: pd.Series, nfkc: bool) -> pd.Series | None:
+    """The same as normalise_text for an Arrow-backed string column, in Arrow's vectorised kernels
+    (what fastexcel and the CSV reader hand over); None for any other column."""
+    if not isinstance(s.dtype, pd.StringDtype) or s.dtype.storage != "pyarrow":
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(s.array)
+    if not pc.all(pc.string_is_ascii(arr)).as_py():
+        if nfkc:
+            arr = pc.utf8_normalize(arr, form="NFKC")
+        arr = pc.replace_substring_regex(arr, pattern=_INVISIBLE_RE, replacement="")
+    arr = pc.utf8_trim_whitespace(arr)
+    blank = pc.or_kleene(pc.equal(pc.utf8_length(arr), 0),
+                         pc.is_in(pc.utf8_lower(arr), value_set=pa.array(sorted(BLANK_TOKENS), arr.type)))
+    arr = pc.if_else(blank, pa.scalar(None, arr.type), arr)
+    return _series(pd.arrays.ArrowStringArray(arr), s)
+
+
 def normalise_text(s: pd.Series, *, nfkc: bool = True) -> pd.Series:
     """Text: stripped, blank placeholders -> NA, pandas "string" dtype; NFKC-folded unless nfkc=False
     (names keep the brackets and digits the user typed; ids are folded so that ＩＤ１ == ID1)."""
+    fast = _normalise_arrow(s, nfkc)
+    if fast is not None:
+        return fast
     cells = _split(s)
     g = cells.get(_TEXT)
     if g is not None and len(g.pos) == cells.n:

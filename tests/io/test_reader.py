@@ -25,7 +25,7 @@ def test_header_below_title_rows_and_total_row_excluded():
     assert t.subtotal_rows == [8]
     assert flat(ledger.findings) == [["receivables", 4, "header-row"], ["receivables", 8, "row-subtotal"]]
     header = next(f for f in ledger.findings if f.code == "header-row")
-    assert header.evidence == {"skipped": 2, "title": "应收账款明细表 制表日期： 2026-06-30"}
+    assert header.evidence == {"skipped": 2, "title": "应收账款明细表 制表日期： 单位：元"}
 
 
 def test_subtotals_anywhere_and_blank_rows():
