@@ -153,7 +153,7 @@ def _read_sheet(raw: RawSheet, aliases: Aliases, dayfirst: bool | None, findings
             "skipped": sum(1 for row in rows[:header_index] if any(c is not None for c in row)),
             "title": " ".join(titles[:3])}))
 
-    blank = data.isna().all(axis=1)
+    blank = _blank_rows(data)
     subtotal = _subtotal_rows(data) & ~blank
     for row in data.index[subtotal]:
         label = next(str(v) for v in data.loc[row] if isinstance(v, str) and _is_subtotal_label(v))
@@ -334,9 +334,22 @@ def _is_subtotal_label(value: str) -> bool:
     return bool(_SUBTOTAL.match(normalise_header(value)))
 
 
+def _blank_rows(data: pd.DataFrame) -> pd.Series:
+    """Rows with no value in any column (Arrow columns asked directly: pandas' isna is slow on them)."""
+    import pyarrow as pa
+
+    filled = np.zeros(len(data), dtype=bool)
+    for col in data.columns:
+        s = data[col]
+        if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+            filled |= pa.array(s.array).is_valid().to_numpy(zero_copy_only=False)
+        else:
+            filled |= s.notna().to_numpy()
+    return pd.Series(~filled, index=data.index)
+
+
 def _subtotal_rows(data: pd.DataFrame) -> pd.Series:
     """Rows carrying a total/subtotal label in any text column (wherever the label sits)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     hit = np.zeros(len(data), dtype=bool)
@@ -345,10 +358,11 @@ def _subtotal_rows(data: pd.DataFrame) -> pd.Series:
         if s.dtype.kind in "fiubmM":
             continue
         # A cheap vectorised pre-filter; the exact label test runs only on the few candidates.
-        if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
-            arr = pa.array(s.array)
-            maybe = pc.and_(pc.less_equal(pc.utf8_length(arr), 20),
-                            pc.match_substring_regex(arr, pattern="计|total|sum", ignore_case=True))
+        arr = values.arrow_strings(s)
+        if arr is not None:
+            maybe = values.by_dictionary(arr, lambda a: pc.and_(
+                pc.less_equal(pc.utf8_length(a), 20),
+                pc.match_substring_regex(a, pattern="计|total|sum", ignore_case=True)))
             candidates = np.flatnonzero(maybe.to_numpy(zero_copy_only=False) == True)  # noqa: E712 (nulls)
         else:
             texts = s.map(lambda v: v if isinstance(v, str) else "")

@@ -10,10 +10,10 @@ import codecs
 import csv
 import re
 import zipfile
-from xml.etree import ElementTree
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 
@@ -331,26 +331,22 @@ def _arrow_to_pandas():
 
 _ARROW_TO_PANDAS = _arrow_to_pandas()
 
-def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK); or a clear error."""
+def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK), judged on the first
+    megabyte; the full read checks the rest (and falls back from UTF-8 to GB18030 if it must)."""
     with path.open("rb") as fh:
-        head = fh.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
-        fh.seek(0)
-        # Decode incrementally so a 1 GB file is checked without holding it twice.
-        for encoding in ("utf-8", "gb18030"):
-            decoder = codecs.getincrementaldecoder(encoding)()
-            fh.seek(0)
-            try:
-                while chunk := fh.read(1 << 22):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-                return encoding
-            except UnicodeDecodeError:
-                continue
+        head = fh.read(sample_bytes)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            # Not final: the sample may end inside a multi-byte character.
+            codecs.getincrementaldecoder(encoding)().decode(head, final=len(head) < sample_bytes)
+            return encoding
+        except UnicodeDecodeError:
+            continue
     raise InputError(f"{path}: the text encoding is neither UTF-8 nor GBK/GB18030; save it as UTF-8 CSV")
 
 
@@ -362,6 +358,24 @@ def _sniff_delimiter(sample: str, ext: str) -> str:
     except csv.Error:
         counts = {d: sample.count(d) for d in ",\t;|"}
         return max(counts, key=counts.get)
+
+
+def _read_csv_arrow(path: Path, encoding: str, sep: str, header_index: int, width: int, text_columns: set[int]):
+    """Arrow's multi-threaded reader: numbers and ISO dates typed by it, ids and text kept as text so that
+    leading zeros survive; blank lines kept as empty rows so that row numbers stay true."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [str(i) for i in range(width)]
+    return pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(skip_rows=header_index + 1, column_names=names,
+                                       encoding="utf8" if encoding.startswith("utf-8") else encoding),
+        parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types={names[i]: pa.string() for i in text_columns if i < width},
+            null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True),
+    )
 
 
 def _text_sheet(path: Path) -> RawSheet:
@@ -378,27 +392,23 @@ def _text_sheet(path: Path) -> RawSheet:
 
     def load(header_index: int, text_columns: set[int]) -> tuple[pd.DataFrame, int]:
         import pyarrow as pa
-        import pyarrow.csv as pacsv
 
         width = len(preview[header_index])
-        names = [str(i) for i in range(width)]
         try:
-            # Arrow's reader is multi-threaded and infers numbers and ISO dates itself; ids and text stay
-            # text so leading zeros survive. Blank lines are kept as empty rows so row numbers stay true.
-            table = pacsv.read_csv(
-                path,
-                read_options=pacsv.ReadOptions(skip_rows=header_index + 1, column_names=names,
-                                               encoding="utf8" if encoding.startswith("utf-8") else encoding),
-                parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={names[i]: pa.string() for i in text_columns if i < width},
-                    null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True),
-            )
+            table = _read_csv_arrow(path, encoding, sep, header_index, width, text_columns)
         except pa.ArrowInvalid as exc:
-            raise InputError(f"{path}: the CSV is malformed ({_short(exc)})") from None
+            if encoding.startswith("utf-8") and "UTF8" in str(exc):
+                # Valid UTF-8 at the top, not further down: the file is GBK after all.
+                try:
+                    table = _read_csv_arrow(path, "gb18030", sep, header_index, width, text_columns)
+                except (pa.ArrowInvalid, UnicodeDecodeError):
+                    raise InputError(f"{path}: the text encoding is neither UTF-8 nor GBK/GB18030 throughout; "
+                                     "save it as UTF-8 CSV") from None
+            else:
+                raise InputError(f"{path}: the CSV is malformed ({_short(exc)})") from None
         except UnicodeDecodeError:
             raise InputError(f"{path}: the text encoding changes within the file; save it as UTF-8 CSV") from None
-        frame = table.to_pandas(types_mapper=_ARROW_TO_PANDAS.get)
+        frame = table.to_pandas(types_mapper=_ARROW_TO_PANDAS.get, date_as_object=False)
         frame.columns = range(width)
         return frame, header_index + 2
 

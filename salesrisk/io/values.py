@@ -836,8 +836,28 @@ def _bool_text(raw: str) -> tuple[int, bool]:
     return _BAD, False
 
 
+def _parse_distinct(s: pd.Series, parser) -> Parsed | None:
+    """parser run on the distinct values of a repetitive Arrow text column and spread back by index;
+    None when the column is not one (then the caller parses it whole)."""
+    arr = arrow_strings(s)
+    if arr is None:
+        return None
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(arr)
+    if len(encoded.dictionary) > max(len(arr) // 4, 100):
+        return None
+    distinct = parser(pd.Series(encoded.dictionary.to_pylist(), dtype=object))
+    index = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    values = distinct.values.array.take(index, allow_fill=True)
+    bad = np.where(index >= 0, distinct.bad.to_numpy()[np.maximum(index, 0)], False)
+    return _result(values, bad, s, list(distinct.notes))
+
+
 def parse_bool(s: pd.Series) -> Parsed:
     """Yes/no flags in Chinese, English and tick-mark forms -> pandas "boolean"."""
+    if (fast := _parse_distinct(s, parse_bool)) is not None:
+        return fast
     cells = _split(s)
     n = cells.n
     values = np.zeros(n, bool)
@@ -995,24 +1015,48 @@ def _numbers_to_text(x: np.ndarray) -> np.ndarray:
 _INVISIBLE_RE = "[\u200b\u200c\u200d\u2060\ufeff]"
 
 
-def _normalise_arrow(s: pd.Series, nfkc: bool) -> pd.Series | None:
-    """The same as normalise_text for an Arrow-backed string column, in Arrow's vectorised kernels
-    (what fastexcel and the CSV reader hand over); None for any other column."""
+def arrow_strings(s: pd.Series):
+    """The column as one Arrow string array when it is Arrow-backed text (as fastexcel and the CSV reader
+    hand it over), else None."""
     if not isinstance(s.dtype, pd.StringDtype) or s.dtype.storage != "pyarrow":
+        return None
+    import pyarrow as pa
+
+    arr = pa.array(s.array)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def by_dictionary(arr, fn):
+    """fn applied to the distinct values only and spread back, when the column repeats itself (names,
+    types, owners); applied to the whole column when it barely does (ids)."""
+    import pyarrow.compute as pc
+
+    sample = arr.slice(0, 20_000)
+    if len(sample) < 1000 or len(pc.unique(sample)) > len(sample) // 4:
+        return fn(arr)
+    encoded = pc.dictionary_encode(arr)
+    return pc.take(fn(encoded.dictionary), encoded.indices)
+
+
+def _normalise_arrow(s: pd.Series, nfkc: bool) -> pd.Series | None:
+    """normalise_text for an Arrow-backed string column, in Arrow's vectorised kernels."""
+    arr = arrow_strings(s)
+    if arr is None:
         return None
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(s.array)
-    if not pc.all(pc.string_is_ascii(arr)).as_py():
-        if nfkc:
-            arr = pc.utf8_normalize(arr, form="NFKC")
-        arr = pc.replace_substring_regex(arr, pattern=_INVISIBLE_RE, replacement="")
-    arr = pc.utf8_trim_whitespace(arr)
-    blank = pc.or_kleene(pc.equal(pc.utf8_length(arr), 0),
-                         pc.is_in(pc.utf8_lower(arr), value_set=pa.array(sorted(BLANK_TOKENS), arr.type)))
-    arr = pc.if_else(blank, pa.scalar(None, arr.type), arr)
-    return _series(pd.arrays.ArrowStringArray(arr), s)
+    def clean(a):
+        if not pc.all(pc.string_is_ascii(a)).as_py():
+            if nfkc:
+                a = pc.utf8_normalize(a, form="NFKC")
+            a = pc.replace_substring_regex(a, pattern=_INVISIBLE_RE, replacement="")
+        a = pc.utf8_trim_whitespace(a)
+        blank = pc.or_kleene(pc.equal(pc.utf8_length(a), 0),
+                             pc.is_in(pc.utf8_lower(a), value_set=pa.array(sorted(BLANK_TOKENS), a.type)))
+        return pc.if_else(blank, pa.scalar(None, a.type), a)
+
+    return _series(pd.arrays.ArrowStringArray(by_dictionary(arr, clean)), s)
 
 
 def normalise_text(s: pd.Series, *, nfkc: bool = True) -> pd.Series:
