@@ -56,8 +56,11 @@ class Validation:
         }
 
 
-def validate_ledger(ledger: Ledger, as_of: pd.Timestamp | None = None) -> Validation:
-    """Reading findings plus data-quality findings, with columns named as the user's headers name them."""
+def validate_ledger(ledger: Ledger, as_of: pd.Timestamp | str | None = None) -> Validation:
+    """Reading findings plus data-quality findings, with columns named as the user's headers name them.
+
+    as_of (a date) enables the dates-after-as-of check; the library never reads the clock."""
+    as_of = pd.Timestamp(as_of).normalize() if as_of is not None else None
     quality = check_quality({name: t.frame for name, t in ledger.tables.items()}, as_of)
     headers = {name: {f: h for h, f in t.columns.items() if f} for name, t in ledger.tables.items()}
     for fields in headers.values():

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from salesrisk import schema
+from salesrisk.core.quality import duplicate_rows
 from salesrisk.errors import InputError, MissingFieldError
 from salesrisk.findings import KIND_NAMES, Finding
 from salesrisk.io import values
@@ -163,6 +164,9 @@ def _read_sheet(raw: RawSheet, aliases: Aliases, dayfirst: bool | None, findings
     if not keep.all():
         data = data[keep.to_numpy()]
 
+    if spec.key is None or spec.key not in used_columns.values():
+        # Without ids, identical rows are the duplicates; compared as written (a parsed date drops its time).
+        findings.extend(duplicate_rows(table_name, data))
     timings["clean"] += time.perf_counter() - started
     started = time.perf_counter()
     frame = pd.DataFrame(index=data.index)
