@@ -1241,7 +1241,7 @@ class _Builder:
                     close = min(created + int(rng.integers(30, 151)), end - 1)
                     p_win = 0.55
                     if comp == STRONG_COMPETITOR and close >= self.competitor_from:
-                        p_win = 0.2
+                        p_win = 0.1
                     stage = "赢单" if rng.random() < p_win else "输单"
                     last = close - int(rng.integers(0, 8))
                 else:

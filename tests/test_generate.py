@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 import unicodedata
@@ -363,6 +364,28 @@ def test_opportunity_stories(ledger, truth):
     o = ledger["orders"]
     assert not ((o["customer_id"] == won["customer_id"]) & (o["order_date"] >= won["close_date"])).any()
     assert (op["created_date"] <= op["last_activity_date"]).all()
+
+
+def test_competitor_signal(ledger, truth):
+    op = ledger["opportunities"]
+    strong = truth["strong_competitor"]
+    closed = op[op["stage"].isin(["赢单", "输单"]) & op["competitor"].notna()]
+    since = closed["close_date"] >= pd.Timestamp(strong["since"])
+    won = closed["stage"] == "赢单"
+    after = won[since].groupby(closed.loc[since, "competitor"]).mean()
+    before = won[~since].groupby(closed.loc[~since, "competitor"]).mean()
+    assert after.idxmin() == strong["name"] and after[strong["name"]] < 0.25
+    assert before[strong["name"]] > 0.4
+    assert after.drop(strong["name"]).min() > after[strong["name"]] + 0.25
+
+
+def test_shipped_samples_match_sample_args(truth):
+    shipped = json.loads((ROOT / "sample_data" / "planted.json").read_text(encoding="utf-8"))
+    assert shipped["args"] == gen.SAMPLE_ARGS
+    assert gen.SAMPLE_ARGS == {"n_customers": 200, "n_invoices": 5000, "start": gen.START, "end": gen.END,
+                               "seed": 7}
+    # SAMPLE_ARGS are make_ledger's defaults, so `truth` is the truth of the shipped files
+    assert {k: v for k, v in shipped.items() if k not in ("generated_by", "args")} == truth
 
 
 def test_contract_texts_and_planted_clauses(ledger, truth):
