@@ -40,6 +40,16 @@ def mapping_frame(v: Validation, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def compact_mapping_frame(v: Validation, lang: str) -> pd.DataFrame:
+    """One row per table: header → field pairs, for the terminal."""
+    rows = [
+        {label("table", lang): name,
+         label("mapping", lang): "  ".join(f"{h} → {f}" for h, f in t.columns.items() if f)}
+        for name, t in v.ledger.tables.items()
+    ]
+    return pd.DataFrame(rows)
+
+
 def _findings_shown(v: Validation, lang: str) -> tuple[pd.DataFrame, int]:
     frame = v.findings_frame(lang)
     shown = frame[["severity", "code", "table", "row", "column", "message"]].head(MAX_SHOWN)
@@ -66,7 +76,7 @@ def render_terminal(v: Validation, lang: str) -> Group:
     parts = [
         Text(headline(v, lang), style="bold"),
         rich_table(tables_frame(v, lang), title=label("tables", lang)),
-        rich_table(mapping_frame(v, lang), title=label("mapping", lang)),
+        rich_table(compact_mapping_frame(v, lang), title=label("mapping", lang)),
     ]
     if len(shown):
         parts.append(rich_table(shown, title=label("findings", lang), styles={sev_col: SEVERITY_STYLE}))
