@@ -85,11 +85,14 @@ def open_sheets(path: Path) -> list[RawSheet]:
     if size > MAX_FILE_BYTES:
         raise InputError(f"{path}: the file is {size / 1024**3:.1f} GB, over the {MAX_FILE_BYTES // 1024**3} GB limit")
     ext = path.suffix.lower()
-    if ext in WORKBOOK_EXTS:
-        return _workbook_sheets(path, ext)
-    if ext == ".parquet":
-        return [_parquet_sheet(path)]
-    return [_text_sheet(path)]
+    try:
+        if ext in WORKBOOK_EXTS:
+            return _workbook_sheets(path, ext)
+        if ext == ".parquet":
+            return [_parquet_sheet(path)]
+        return [_text_sheet(path)]
+    except OSError as exc:  # locked by another program, permissions, a vanished network share
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
 # --- workbooks -------------------------------------------------------------------------------------

@@ -161,3 +161,18 @@ def test_folder_without_ledger_files(tmp_path):
     (tmp_path / "notes.md").write_text("x")
     with pytest.raises(InputError, match="the folder holds no ledger files"):
         read_ledger(tmp_path)
+
+
+def test_unreadable_file_is_an_input_error(tmp_path, monkeypatch):
+    path = tmp_path / "locked.csv"
+    path.write_text("客户编号,应收金额\nC1,1\n", encoding="utf-8")
+    real_open = Path.open
+
+    def locked(self, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", locked)
+    with pytest.raises(InputError, match="locked.csv: cannot be read \\(Permission denied\\)"):
+        read_ledger(path)
