@@ -140,11 +140,12 @@ def _read_sheet(raw: RawSheet, aliases: Aliases, dayfirst: bool | None, findings
     data, first_row = raw.load(header_index, text_columns)
     timings["load"] += time.perf_counter() - started
     started = time.perf_counter()
-    if data.shape[0] == 0 or data.isna().all(axis=None):
+    data.index = pd.RangeIndex(first_row, first_row + len(data))
+    blank = _blank_rows(data)
+    if blank.all():
         findings.append(Finding("sheet-empty", table=table_name, evidence={"source": raw.label}))
         if single and raw.sheet is not None:
             raise InputError(f"{raw.where}: the sheet has a header but no data rows")
-    data.index = pd.RangeIndex(first_row, first_row + len(data))
 
     header_row = raw.first_row + header_index
     # Only text: a date in a title row is a bare serial number in the XML preview.
@@ -154,35 +155,20 @@ def _read_sheet(raw: RawSheet, aliases: Aliases, dayfirst: bool | None, findings
             "skipped": sum(1 for row in rows[:header_index] if any(c is not None for c in row)),
             "title": " ".join(titles[:3])}))
 
-    blank = _blank_rows(data)
     subtotal = _subtotal_rows(data) & ~blank
-    for row in data.index[subtotal]:
+    for row in data.index[subtotal.to_numpy()]:
         label = next(str(v) for v in data.loc[row] if isinstance(v, str) and _is_subtotal_label(v))
         findings.append(Finding("row-subtotal", table=table_name, row=int(row), value=label))
-    subtotal_rows = [int(r) for r in data.index[subtotal.to_numpy()]]
-    keep = ~(blank | subtotal)
+    keep = ~(blank | subtotal).to_numpy()
     if not keep.all():
-        data = data[keep.to_numpy()]
-
+        data = data[keep]
     if spec.key is None or spec.key not in used_columns.values():
         # Without ids, identical rows are the duplicates; compared as written (a parsed date drops its time).
         findings.extend(duplicate_rows(table_name, data))
     timings["clean"] += time.perf_counter() - started
+
     started = time.perf_counter()
-    frame = pd.DataFrame(index=data.index)
-    for col, fld in used_columns.items():
-        kind = spec.fields[fld]
-        parsed = _parse(data[col], kind, dayfirst)
-        frame[fld] = parsed.values
-        header = headers[col]
-        if parsed.bad.any():
-            kind_en, kind_zh = KIND_NAMES[kind][1], KIND_NAMES[kind][0]
-            for row, value in data[col][parsed.bad.to_numpy()].items():
-                findings.append(Finding("value-unparseable", table=table_name, row=int(row), column=header,
-                                        value=_raw_text(value), evidence={
-                                            "kind": kind_en, "kind_zh": kind_zh, "field": fld, "source": raw.label}))
-        for note in parsed.notes:
-            findings.append(_note_finding(note, table_name, header))
+    frame = _parse_columns(data, used_columns, headers, spec, dayfirst, raw.label, findings)
     timings["parse"] += time.perf_counter() - started
     # Unmapped columns are kept as read, including any with data but no header cell.
     extra_cols = [c for c in data.columns if c not in used_columns and (c < len(headers) or data[c].notna().any())]
@@ -191,8 +177,28 @@ def _read_sheet(raw: RawSheet, aliases: Aliases, dayfirst: bool | None, findings
                      for c in extra_cols]
     return Table(
         name=table_name, source=str(raw.path), sheet=raw.sheet, recognised_by=by, header_row=header_row,
-        columns=mapping, frame=frame, extra=extra, subtotal_rows=subtotal_rows, blank_rows=int(blank.sum()),
+        columns=mapping, frame=frame, extra=extra, subtotal_rows=[int(r) for r in blank.index[subtotal.to_numpy()]],
+        blank_rows=int(blank.sum()),
     )
+
+
+def _parse_columns(data: pd.DataFrame, used_columns: dict[int, str], headers: list[str], spec: schema.TableSpec,
+                   dayfirst: bool | None, source: str, findings: list[Finding]) -> pd.DataFrame:
+    """The canonical frame; every cell that cannot be parsed, and every column-level note, is a finding."""
+    frame = pd.DataFrame(index=data.index)
+    for col, fld in used_columns.items():
+        kind = spec.fields[fld]
+        parsed = _parse(data[col], kind, dayfirst)
+        frame[fld] = parsed.values
+        header = headers[col]
+        if parsed.bad.any():
+            kind_zh, kind_en = KIND_NAMES[kind]
+            for row, value in data[col][parsed.bad.to_numpy()].items():
+                findings.append(Finding("value-unparseable", table=spec.name, row=int(row), column=header,
+                                        value=_raw_text(value), evidence={
+                                            "kind": kind_en, "kind_zh": kind_zh, "field": fld, "source": source}))
+        findings.extend(_note_finding(note, spec.name, header) for note in parsed.notes)
+    return frame
 
 
 def _parse(column: pd.Series, kind: str, dayfirst: bool | None) -> values.Parsed:
