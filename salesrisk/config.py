@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from salesrisk.errors import ConfigError
+from salesrisk.findings import SEVERITIES
 from salesrisk.io.columns import Aliases, build_aliases
 from salesrisk.schema import TABLES
 
@@ -78,3 +81,124 @@ def load_aliases(config_dir: str | Path | None = None, extra: str | Path | None 
             raise ConfigError(f"{path}: no such columns file")
         layers.append(_check_columns(_read_yaml(path.read_text(encoding="utf-8"), str(path)), str(path)))
     return build_aliases(layers)
+
+
+# --- receivables policy -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Bucket:
+    name: str
+    zh: str
+    en: str
+    max_days: int | None  # None: no upper limit
+    loss_rate: float = 0.0
+
+
+@dataclass(frozen=True)
+class DunningLevel:
+    level: str
+    days: int
+    to: str
+    channel: str
+    severity: str
+    task_days: int
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class ReceivablesPolicy:
+    collection_buckets: tuple[Bucket, ...]
+    accounting_buckets: tuple[Bucket, ...]
+    dso_days: int
+    countback_months: int
+    paid_window_days: int
+    due_soon_days: int
+    dunning: tuple[DunningLevel, ...]
+    credit_note_pattern: str
+    retention_pattern: str
+    bill_pattern: str
+    source: str = "configs/receivables.yaml"
+
+
+def _need(doc: Mapping, key: str, kind: type | tuple[type, ...], where: str, optional: bool = False):
+    if key not in doc:
+        if optional:
+            return None
+        raise ConfigError(f"{where}.{key}: missing")
+    value = doc[key]
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ConfigError(f"{where}.{key}: expected {names}, got {value!r}")
+    return value
+
+
+def _buckets(items: object, where: str, with_rate: bool) -> tuple[Bucket, ...]:
+    if not isinstance(items, list) or not items:
+        raise ConfigError(f"{where}: expected a non-empty list of buckets")
+    out, last = [], -1
+    for i, b in enumerate(items):
+        at = f"{where}[{i}]"
+        if not isinstance(b, dict):
+            raise ConfigError(f"{at}: expected a mapping")
+        max_days = _need(b, "max_days", int, at, optional=True)
+        if max_days is None and i != len(items) - 1:
+            raise ConfigError(f"{at}.max_days: only the last bucket may be open-ended")
+        if max_days is not None and max_days <= last:
+            raise ConfigError(f"{at}.max_days: must be larger than the bucket before it ({last})")
+        if i == len(items) - 1 and max_days is not None:
+            raise ConfigError(f"{at}.max_days: the last bucket must be open-ended (max_days: null)")
+        rate = _need(b, "loss_rate", (int, float), at) if with_rate else 0.0
+        if not 0 <= rate <= 1:
+            raise ConfigError(f"{at}.loss_rate: must be between 0 and 1, got {rate}")
+        out.append(Bucket(str(_need(b, "name", (str, int), at)), _need(b, "zh", str, at), _need(b, "en", str, at),
+                          max_days, float(rate)))
+        last = max_days if max_days is not None else last
+    return tuple(out)
+
+
+def load_receivables_policy(config_dir: str | Path | None = None) -> ReceivablesPolicy:
+    """configs/receivables.yaml, validated; errors name the file and the place."""
+    doc, where = load_config_file("receivables.yaml", config_dir)
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{where}: expected a mapping")
+    kpi = _need(doc, "kpi", dict, where)
+    levels, last = [], 0
+    for i, d in enumerate(_need(doc, "dunning", list, where)):
+        at = f"{where}: dunning[{i}]"
+        if not isinstance(d, dict):
+            raise ConfigError(f"{at}: expected a mapping")
+        days = _need(d, "days", int, at)
+        if days <= last and i:
+            raise ConfigError(f"{at}.days: must be larger than the level before it ({last})")
+        to = _need(d, "to", str, at)
+        if to not in ("owner", "manager", "finance", "legal"):
+            raise ConfigError(f"{at}.to: expected owner, manager, finance or legal, got {to!r}")
+        severity = _need(d, "severity", str, at)
+        if severity not in SEVERITIES:
+            raise ConfigError(f"{at}.severity: expected one of {', '.join(SEVERITIES)}, got {severity!r}")
+        levels.append(DunningLevel(_need(d, "level", str, at), days, to, _need(d, "channel", str, at), severity,
+                                   _need(d, "task_days", int, at), _need(d, "zh", str, at), _need(d, "en", str, at)))
+        last = days
+    if not levels or levels[0].days < 1:
+        raise ConfigError(f"{where}: dunning: needs at least one level, the first at 1 day or more")
+    patterns = {}
+    for key in ("credit_note_pattern", "retention_pattern", "bill_pattern"):
+        patterns[key] = _need(doc, key, str, where)
+        try:
+            re.compile(patterns[key])
+        except re.error as exc:
+            raise ConfigError(f"{where}: {key}: not a valid regular expression ({exc})") from None
+    return ReceivablesPolicy(
+        collection_buckets=_buckets(doc.get("collection_buckets"), f"{where}: collection_buckets", True),
+        accounting_buckets=_buckets(doc.get("accounting_buckets"), f"{where}: accounting_buckets", False),
+        dso_days=_need(kpi, "dso_days", int, f"{where}: kpi"),
+        countback_months=_need(kpi, "countback_months", int, f"{where}: kpi"),
+        paid_window_days=_need(kpi, "paid_window_days", int, f"{where}: kpi"),
+        due_soon_days=_need(doc, "due_soon_days", int, where),
+        dunning=tuple(levels),
+        source=where,
+        **patterns,
+    )

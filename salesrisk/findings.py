@@ -109,6 +109,40 @@ CATALOGUE: dict[str, Kind] = {
         _k("date-after-as-of", "medium", "日期晚于截止日", "Date after the as-of date",
            "{table} 第 {row} 行“{column}”{value} 晚于截止日 {as_of}",
            "{table} row {row}: '{column}' {value} is after the as-of date {as_of}"),
+        # --- receivables (overdue)
+        _k("customer-overdue", "medium", "客户逾期", "Customer overdue",
+           "{customer} 逾期 {currency} {amount}（{invoices} 张单据，最长逾期 {days} 天）：达到 {level} 级（逾期 ≥ {threshold} "
+           "天，由 {to} 处理）——{action_zh}",
+           "{customer} owes {currency} {amount} overdue on {invoices} invoice(s), the oldest {days} days past due: "
+           "level {level} (≥ {threshold} days, for the {to}) — {action}"),
+        _k("owner-departed", "high", "负责人已离职", "Owner has left",
+           "{customer} 的负责人 {owner} 已于 {left} 离职，仍有 {invoices} 张未收单据（{currency} {amount}）；"
+           "任务转交 {assignee}（交接风险）",
+           "{customer}'s owner {owner} left on {left} with {invoices} open invoice(s) ({currency} {amount}); "
+           "tasks go to {assignee} (hand-over risk)"),
+        _k("invoice-disputed", "medium", "争议款项", "Disputed invoices",
+           "{customer} 有争议款项 {currency} {amount}，单独列示，不计入普通逾期",
+           "{customer} has {currency} {amount} in dispute, kept apart from ordinary overdue"),
+        _k("due-soon", "info", "即将到期", "Due soon",
+           "{customer} 有 {currency} {amount} 将在 {days} 天内到期",
+           "{customer} has {currency} {amount} falling due within {days} days"),
+        _k("credit-balance", "low", "贷方余额", "Credit balance",
+           "客户 {entity} 多付或未核销 {currency} {amount}，为贷方余额",
+           "customer {entity} has a credit balance of {currency} {amount} (overpaid or unapplied)"),
+        _k("payment-allocated-oldest", "info", "回款按最早单据核销", "Payment applied oldest first",
+           "回款 {payment}（{value}）没有对应发票号，已核销客户 {entity} 最早的未收单据",
+           "payment {payment} ({value}) names no invoice; applied to customer {entity}'s oldest open invoices"),
+        _k("payment-unmatched", "medium", "回款无法核销", "Payment not applied",
+           "回款 {payment}（{value}）既没有有效发票号也没有客户，无法核销",
+           "payment {payment} ({value}) names neither a known invoice nor a customer, so it was not applied"),
+        _k("after-as-of", "info", "截止日之后的单据", "Documents after the as-of date",
+           "{count} {what_zh}日期晚于截止日，未计入", "{count} {what} dated after the as-of date were left out"),
+        _k("bills-pending", "info", "未到期承兑汇票", "Acceptance bills not yet matured",
+           "{count} 张承兑汇票（{currency} {amount}）已计为收款，但要到 {until} 前才陆续到期",
+           "{count} acceptance bill(s) ({currency} {amount}) count as received but mature only by {until}"),
+        _k("due-date-missing", "medium", "缺少到期日", "Due date missing",
+           "{table} 第 {row} 行（{value}）没有到期日，也无法由账期推算：按开票日计算逾期",
+           "{table} row {row} ({value}) has no due date and no terms to derive one: aged from its invoice date"),
         _k("required-empty", "high", "必填字段为空", "Required field empty",
            "{table} 第 {row} 行缺少{field_zh}", "{table} row {row}: {field} is empty"),
     ]
@@ -131,14 +165,18 @@ class Finding:
     entity: str | None = None
     value: Any = None
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    # Most kinds have one severity; a few (an overdue customer) take theirs from the rule that fired.
+    level: str | None = None
 
     def __post_init__(self) -> None:
         if self.code not in CATALOGUE:
             raise KeyError(f"unknown finding code {self.code!r}")
+        if self.level is not None and self.level not in SEVERITY_RANK:
+            raise ValueError(f"unknown severity {self.level!r}")
 
     @property
     def severity(self) -> str:
-        return CATALOGUE[self.code].severity
+        return self.level or CATALOGUE[self.code].severity
 
 
 class _Blank(dict):

@@ -1,0 +1,556 @@
+"""Receivables at an as-of date: what is owed and how late, KPIs, expected loss, dunning and follow-up tasks.
+
+Pure: canonical frames, an as-of date and a policy in; frames, KPIs and findings out. Money is integer
+cents throughout; the only rounding is where a currency is converted or a loss rate applied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from salesrisk.config import ReceivablesPolicy
+from salesrisk.errors import InputError
+from salesrisk.findings import Finding
+
+DEFAULT_CURRENCY = "CNY"  # for ledgers without a currency column
+_SEP = "\x1f"  # joins customer and currency (and order) into one allocation key
+
+
+@dataclass
+class Ageing:
+    """The result of age_receivables; to_dict() is the JSON of `salesrisk overdue`."""
+
+    as_of: pd.Timestamp
+    allocation: str  # "payments" (the payments table is the record) or "receivables" (their paid columns)
+    invoices: pd.DataFrame  # one row per open receivable (outstanding > 0), index = spreadsheet row
+    customers: pd.DataFrame  # one row per customer and currency with anything open
+    owners: pd.DataFrame  # one row per owner and currency
+    kpis: dict[str, dict]  # currency -> ledger KPIs
+    tasks: pd.DataFrame  # one row per customer needing action
+    bills: pd.DataFrame  # acceptance bills received but not yet matured
+    policy: ReceivablesPolicy
+    findings: list[Finding] = field(default_factory=list)
+
+
+# --- allocation ------------------------------------------------------------------------------------
+
+def _fifo(debits: pd.DataFrame, credits: pd.DataFrame, key: str) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """Apply each group's credits, oldest first, to its debits in the order given.
+
+    debits: columns [key, open] (already in the order to settle); credits: [key, date, cents].
+    Returns per debit the cents applied and the date it became fully covered (NaT if not), and the
+    credit left over per group.
+    """
+    applied = np.zeros(len(debits), dtype=np.int64)
+    covered = np.full(len(debits), np.datetime64("NaT"), dtype="datetime64[ns]")
+    leftover = {}
+    if credits.empty:
+        return applied, covered, pd.Series(leftover, dtype="int64")
+    credits = credits.sort_values([key, "date"], kind="stable")
+    by_key = debits.groupby(key, sort=False).indices
+    for group, chunk in credits.groupby(key, sort=False):
+        cents = chunk["cents"].to_numpy(dtype=np.int64)
+        total = int(cents.sum())
+        idx = by_key.get(group)
+        if idx is None or total <= 0:
+            leftover[group] = total
+            continue
+        opens = debits["open"].to_numpy(dtype=np.int64)[idx]
+        before = np.cumsum(opens) - opens
+        take = np.clip(total - before, 0, opens)
+        applied[idx] = take
+        paid_to = np.maximum.accumulate(np.cumsum(cents))
+        full = np.flatnonzero((take == opens) & (opens > 0))
+        if len(full):
+            j = np.searchsorted(paid_to, (before + opens)[full], side="left")
+            dates = chunk["date"].to_numpy(dtype="datetime64[ns]")
+            covered[idx[full]] = dates[np.minimum(j, len(dates) - 1)]
+        leftover[group] = total - int(take.sum())
+    return applied, covered, pd.Series(leftover, dtype="int64")
+
+
+def _prepare(frames: Mapping[str, pd.DataFrame], policy: ReceivablesPolicy) -> pd.DataFrame:
+    if "receivables" not in frames:
+        raise InputError("the ledger has no receivables table (应收账款), so there is nothing to age")
+    ar = frames["receivables"]
+    if "amount" not in ar or "customer_id" not in ar:
+        raise InputError("the receivables table needs an amount and a customer to be aged")
+    if "due_date" not in ar and "invoice_date" not in ar:
+        raise InputError("the receivables table needs a due date or an invoice date to be aged")
+    out = pd.DataFrame(index=ar.index)
+    out["invoice_id"] = ar["invoice_id"] if "invoice_id" in ar else pd.Series(
+        [f"row {r}" for r in ar.index], index=ar.index, dtype="string")
+    out["customer_id"] = ar["customer_id"].astype("string")
+    if "customer_name" in ar:
+        out["customer_name"] = ar["customer_name"].astype("string")
+    doc = ar["doc_type"].fillna("").astype(str) if "doc_type" in ar else pd.Series("", index=ar.index)
+    amount = ar["amount"].astype("Int64")
+    credit = amount.lt(0).fillna(False) | doc.str.contains(policy.credit_note_pattern, flags=re.IGNORECASE)
+    retention = doc.str.contains(policy.retention_pattern, flags=re.IGNORECASE) & ~credit
+    out["kind"] = np.where(credit, "credit_note", np.where(retention, "retention", "invoice"))
+    out["amount"] = amount
+    for col in ("invoice_date", "due_date", "paid_amount", "paid_date", "outstanding", "order_id", "contract_id",
+                "owner"):
+        if col in ar:
+            out[col] = ar[col]
+    out["currency"] = (ar["currency"].astype("string").str.upper() if "currency" in ar
+                       else pd.Series(DEFAULT_CURRENCY, index=ar.index, dtype="string")).fillna(DEFAULT_CURRENCY)
+    out["disputed"] = ar["disputed"].fillna(False).astype(bool) if "disputed" in ar else False
+    out["key"] = out["customer_id"].astype(str) + _SEP + out["currency"].astype(str)
+    return out
+
+
+def _settle(ar: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp,
+            policy: ReceivablesPolicy, findings: list[Finding] | None) -> tuple[pd.DataFrame, str, pd.Series]:
+    """Outstanding per receivable at as_of: amount − payments (by reference, else oldest first) − credit notes.
+
+    Returns the debits (invoices and retention) with columns paid, credited, outstanding, settled_date; which
+    record of payment was used ("payments" or "receivables"); and the credit left per customer/currency key.
+    Findings are collected only when a list is given (the same settlement runs again for KPI windows).
+    """
+    say = findings.append if findings is not None else (lambda f: None)
+    issued = ar["invoice_date"].isna() | (ar["invoice_date"] <= as_of) if "invoice_date" in ar else \
+        pd.Series(True, index=ar.index)
+    debits = ar[issued & (ar["kind"] != "credit_note") & ar["amount"].gt(0).fillna(False)].copy()
+    notes = ar[issued & (ar["kind"] == "credit_note") & ar["amount"].notna()].copy()
+    later = int((~issued).sum())
+    if later:
+        say(Finding("after-as-of", table="receivables", evidence={
+            "count": later, "what": "receivables", "what_zh": "张应收单据"}))
+
+    ref_paid = pd.Series(0, index=debits.index, dtype="int64")
+    ref_date = pd.Series(pd.NaT, index=debits.index, dtype="datetime64[ns]")
+    pool = []  # credits applied oldest-first per customer: customer_id, date, cents
+    payments = frames.get("payments")
+    if payments is not None and "amount" in payments and len(payments):
+        allocation = "payments"
+        p = payments[payments["amount"].notna()]
+        if "payment_date" in p:
+            late = p["payment_date"] > as_of
+            if late.any() and findings is not None:
+                say(Finding("after-as-of", table="payments", evidence={
+                    "count": int(late.sum()), "what": "payments", "what_zh": "笔回款"}))
+            p = p[~late.fillna(False).to_numpy()]
+        dates = p["payment_date"] if "payment_date" in p else pd.Series(pd.NaT, index=p.index)
+        refs = p["invoice_id"] if "invoice_id" in p else pd.Series(pd.NA, index=p.index, dtype="string")
+        known = set(debits["invoice_id"].dropna())
+        by_ref = refs.isin(known).fillna(False)
+        if by_ref.any():
+            first_row = debits.reset_index().drop_duplicates("invoice_id").set_index("invoice_id")["index"]
+            target = refs[by_ref].map(first_row)
+            sums = p.loc[by_ref, "amount"].astype("int64").groupby(target.to_numpy()).sum()
+            last = dates[by_ref].groupby(target.to_numpy()).max()
+            ref_paid.loc[sums.index] = sums.to_numpy()
+            ref_date.loc[last.index] = last.to_numpy()
+        loose = p[~by_ref.to_numpy()]
+        cust = loose["customer_id"] if "customer_id" in loose else pd.Series(pd.NA, index=loose.index)
+        currency = (loose["currency"].astype("string").str.upper() if "currency" in loose
+                    else pd.Series(pd.NA, index=loose.index, dtype="string")).fillna(DEFAULT_CURRENCY)
+        for row, pay in loose.iterrows():
+            pid = str(pay["payment_id"]) if "payment_id" in loose and pd.notna(pay["payment_id"]) else f"row {row}"
+            if pd.isna(cust[row]):
+                say(Finding("payment-unmatched", table="payments", row=int(row), value=_yuan(pay["amount"]),
+                            entity=pid, evidence={"payment": pid}))
+                continue
+            pool.append((f"{cust[row]}{_SEP}{currency[row]}", dates[row], int(pay["amount"])))
+            say(Finding("payment-allocated-oldest", table="payments", row=int(row), entity=str(cust[row]),
+                        value=_yuan(pay["amount"]), evidence={"payment": pid}))
+    else:
+        allocation = "receivables"
+        if "paid_amount" in debits:
+            paid = debits["paid_amount"].fillna(0).astype("int64")
+            if "paid_date" in debits:
+                late = (debits["paid_date"] > as_of).fillna(False) & paid.gt(0)
+                if late.any():
+                    say(Finding("after-as-of", table="receivables", evidence={
+                        "count": int(late.sum()), "what": "payments recorded on receivables",
+                        "what_zh": "笔应收单上的回款"}))
+                paid = paid.where(~late, 0)
+                ref_date = debits["paid_date"].astype("datetime64[ns]")
+            ref_paid = paid
+        elif "outstanding" in debits:
+            ref_paid = (debits["amount"] - debits["outstanding"].fillna(0)).astype("int64")
+
+    applied_ref = np.minimum(ref_paid.to_numpy(), debits["amount"].to_numpy(dtype=np.int64))
+    excess = ref_paid.to_numpy() - applied_ref
+    for i in np.flatnonzero(excess > 0):
+        pool.append((debits["key"].iat[i], ref_date.iat[i], int(excess[i])))
+    debits["paid"] = applied_ref
+    debits["open"] = debits["amount"].to_numpy(dtype=np.int64) - applied_ref
+    order = ["key", "due_date" if "due_date" in debits else "invoice_date", "invoice_date"]
+    debits = debits.sort_values([c for c in dict.fromkeys(order) if c in debits], kind="stable", na_position="last")
+
+    # Credit notes settle the invoices of their own order first, then the customer's oldest.
+    debits["credited"] = 0
+    note_date = notes["invoice_date"] if "invoice_date" in notes else pd.Series(pd.NaT, index=notes.index)
+    note_cents = (-notes["amount"].astype("int64")).abs()
+    if "order_id" in notes and "order_id" in debits and len(notes):
+        keyed = notes["order_id"].notna()
+        if keyed.any():
+            by_order = pd.DataFrame({
+                "key": notes.loc[keyed, "key"] + _SEP + notes.loc[keyed, "order_id"].astype(str),
+                "date": note_date[keyed], "cents": note_cents[keyed]})
+            dkey = debits["key"] + _SEP + debits["order_id"].astype(str)
+            took, _, left = _fifo(pd.DataFrame({"key": dkey, "open": debits["open"]}), by_order, "key")
+            debits["credited"] = took
+            debits["open"] -= took
+            for k, cents in left.items():
+                if cents:
+                    pool.append((k.rsplit(_SEP, 1)[0], pd.NaT, int(cents)))
+            notes = notes[~keyed]
+            note_date, note_cents = note_date[~keyed], note_cents[~keyed]
+    pool += list(zip(notes["key"], note_date, note_cents.astype(int), strict=True))
+
+    credits = pd.DataFrame(pool, columns=["key", "date", "cents"])
+    took, covered, left = _fifo(debits[["key", "open"]], credits, "key")
+    debits["credited"] += took
+    debits["outstanding"] = debits["open"] - took
+    ref_closed = debits["open"].eq(0) & debits["paid"].gt(0)
+    settled = pd.Series(covered, index=debits.index)
+    prior = ref_date.reindex(debits.index)
+    settled = settled.where(settled.isna() | prior.isna() | (settled >= prior), prior)
+    debits["settled_date"] = settled.where(~ref_closed, prior).where(debits["outstanding"].eq(0))
+    return debits.drop(columns=["open"]).sort_index(), allocation, left[left > 0]
+
+
+def _yuan(cents: object) -> str:
+    return f"{int(cents) / 100:,.2f}"
+
+
+# --- ageing ----------------------------------------------------------------------------------------
+
+def _bucket(days: pd.Series, buckets) -> pd.Series:
+    edges = np.array([b.max_days for b in buckets[:-1]], dtype=float)
+    idx = np.searchsorted(edges, days.to_numpy(dtype=float), side="left")
+    names = np.array([b.name for b in buckets], dtype=object)
+    return pd.Series(names[idx], index=days.index)
+
+
+def age_receivables(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | str,
+                    policy: ReceivablesPolicy) -> Ageing:
+    """Exact ageing of the receivables at as_of, with KPIs, expected credit loss, dunning and tasks."""
+    as_of = pd.Timestamp(as_of).normalize()
+    findings: list[Finding] = []
+    ar = _prepare(frames, policy)
+    debits, allocation, credit_balance = _settle(ar, frames, as_of, policy, findings)
+
+    due = debits["due_date"] if "due_date" in debits else pd.Series(pd.NaT, index=debits.index)
+    inv_date = debits["invoice_date"] if "invoice_date" in debits else pd.Series(pd.NaT, index=debits.index)
+    open_ = debits[debits["outstanding"] > 0].copy()
+    no_due = open_.index[due[open_.index].isna()]
+    for row in no_due:
+        findings.append(Finding("due-date-missing", table="receivables", row=int(row),
+                                entity=str(open_.at[row, "customer_id"]), value=str(open_.at[row, "invoice_id"])))
+    open_["due_used"] = due[open_.index].fillna(inv_date[open_.index])
+    open_["days_past_due"] = (as_of - open_["due_used"]).dt.days
+    open_["days_since_invoice"] = (as_of - inv_date[open_.index]).dt.days
+    open_["bucket"] = _bucket(open_["days_past_due"].fillna(0), policy.collection_buckets)
+    open_["accounting_bucket"] = _bucket(open_["days_since_invoice"].fillna(0), policy.accounting_buckets)
+    rates = {b.name: b.loss_rate for b in policy.collection_buckets}
+    open_["loss_rate"] = open_["bucket"].map(rates).astype(float)
+    open_["ecl"] = np.round(open_["outstanding"].to_numpy(dtype=float) * open_["loss_rate"].to_numpy()).astype(np.int64)
+    open_["overdue"] = open_["days_past_due"].fillna(0).gt(0) & ~open_["disputed"]
+    days = open_["days_past_due"].where(open_["overdue"])
+    thresholds = np.array([lv.days for lv in policy.dunning])
+    level_idx = np.searchsorted(thresholds, days.fillna(-1).to_numpy(), side="right") - 1
+    open_["level"] = pd.Series(np.array([lv.level for lv in policy.dunning] + [None], dtype=object)[level_idx],
+                               index=open_.index).where(open_["overdue"])
+    until_due = (open_["due_used"] - as_of).dt.days
+    open_["due_soon"] = until_due.between(0, policy.due_soon_days).fillna(False) & ~open_["overdue"]
+    owners = _owners(open_, frames, as_of)
+    open_ = open_.drop(columns=[c for c in owners.columns if c in open_]).join(owners)
+
+    customers = _per_customer(open_, debits, policy)
+    kpis, owner_kpis, customer_kpis = _kpis(ar, debits, frames, as_of, policy, open_)
+    customers = customers.join(customer_kpis, on=["customer_id", "currency"])
+    owner_frame = _per_owner(open_, policy).join(owner_kpis, on=["owner", "currency"])
+    tasks = _tasks(open_, customers, as_of, policy)
+    bills = _bills(frames, as_of, policy)
+
+    findings += _customer_findings(customers, open_, policy)
+    for key, cents in credit_balance.items():
+        cust, cur = key.split(_SEP)
+        findings.append(Finding("credit-balance", table="receivables", entity=cust, value=_yuan(cents),
+                                evidence={"amount": _yuan(cents), "currency": cur}))
+    if len(bills):
+        for cur, group in bills.groupby("currency"):
+            findings.append(Finding("bills-pending", table="payments", evidence={
+                "count": len(group), "amount": _yuan(group["amount"].sum()), "currency": cur,
+                "until": group["maturity_date"].max().date().isoformat()}))
+    return Ageing(as_of, allocation, open_, customers, owner_frame, kpis, tasks, bills, policy, findings)
+
+
+def _owners(open_: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp) -> pd.DataFrame:
+    """Who is responsible for each open item: the invoice's owner, else the customer's; a departed owner's
+    items go to the manager."""
+    owner = open_["owner"] if "owner" in open_ else pd.Series(pd.NA, index=open_.index, dtype="string")
+    customers = frames.get("customers")
+    if customers is not None and "owner" in customers and "customer_id" in customers:
+        by_customer = customers.drop_duplicates("customer_id").set_index("customer_id")["owner"]
+        owner = owner.fillna(open_["customer_id"].map(by_customer))
+    owner = owner.astype("string")
+    out = pd.DataFrame({"owner": owner, "assignee": owner, "owner_left": pd.NaT, "handover": False},
+                       index=open_.index)
+    reps = frames.get("reps")
+    if reps is None or not len(reps):
+        return out
+    keys = [k for k in ("rep_id", "rep_name") if k in reps]
+    lookup: dict[str, pd.Series] = {}
+    for k in keys:
+        for _, rep in reps.iterrows():
+            if pd.notna(rep[k]):
+                lookup.setdefault(str(rep[k]), rep)
+    names = {str(r["rep_id"]): str(r["rep_name"]) for _, r in reps.iterrows()
+             if "rep_id" in reps and "rep_name" in reps and pd.notna(r["rep_id"]) and pd.notna(r["rep_name"])}
+    info = {}
+    for o in owner.dropna().unique():
+        rep = lookup.get(str(o))
+        if rep is None:
+            continue
+        left = rep.get("leave_date") if "leave_date" in reps else pd.NaT
+        manager = rep.get("manager") if "manager" in reps else pd.NA
+        manager = names.get(str(manager), manager) if pd.notna(manager) else pd.NA
+        info[o] = (left, manager)
+    left = owner.map(lambda o: info.get(o, (pd.NaT, pd.NA))[0] if pd.notna(o) else pd.NaT)
+    manager = owner.map(lambda o: info.get(o, (pd.NaT, pd.NA))[1] if pd.notna(o) else pd.NA)
+    departed = pd.to_datetime(left).le(as_of).fillna(False)
+    out["owner_left"] = pd.to_datetime(left).where(departed)
+    out["handover"] = departed
+    out["assignee"] = owner.where(~departed, manager.astype("string"))
+    out["manager"] = manager.astype("string")
+    return out
+
+
+def _per_customer(open_: pd.DataFrame, debits: pd.DataFrame, policy: ReceivablesPolicy) -> pd.DataFrame:
+    keys = ["customer_id", "currency"]
+    if open_.empty:
+        return pd.DataFrame(columns=keys).set_index(keys)
+    o = open_
+    grouped = o.groupby(keys, sort=True)
+    frame = pd.DataFrame({
+        "customer_name": grouped["customer_name"].first() if "customer_name" in o else pd.NA,
+        "owner": grouped["owner"].first(),
+        "assignee": grouped["assignee"].first(),
+        "handover": grouped["handover"].any(),
+        "outstanding": grouped["outstanding"].sum(),
+        "overdue": o["outstanding"].where(o["overdue"], 0).groupby([o[k] for k in keys]).sum(),
+        "disputed": o["outstanding"].where(o["disputed"], 0).groupby([o[k] for k in keys]).sum(),
+        "not_due": o["outstanding"].where(o["days_past_due"].fillna(0) <= 0, 0).groupby([o[k] for k in keys]).sum(),
+        "retention": o["outstanding"].where(o["kind"] == "retention", 0).groupby([o[k] for k in keys]).sum(),
+        "due_soon": o["outstanding"].where(o["due_soon"], 0).groupby([o[k] for k in keys]).sum(),
+        "ecl": grouped["ecl"].sum(),
+        "invoices_open": grouped.size(),
+        "invoices_overdue": o["overdue"].groupby([o[k] for k in keys]).sum(),
+        "max_days_overdue": o["days_past_due"].where(o["overdue"]).groupby([o[k] for k in keys]).max(),
+    })
+    buckets = o.pivot_table(index=keys, columns="bucket", values="outstanding", aggfunc="sum", fill_value=0)
+    frame["buckets"] = [
+        {b.name: int(buckets.at[idx, b.name]) if b.name in buckets.columns else 0 for b in policy.collection_buckets}
+        for idx in frame.index
+    ]
+    order = {lv.level: i for i, lv in enumerate(policy.dunning)}
+    frame["level"] = o["level"].groupby([o[k] for k in keys]).agg(
+        lambda s: max(s.dropna(), key=order.get) if s.notna().any() else None)
+    frame["max_days_overdue"] = frame["max_days_overdue"].astype("Int64")
+    return frame
+
+
+def _per_owner(open_: pd.DataFrame, policy: ReceivablesPolicy) -> pd.DataFrame:
+    o = open_.assign(owner=open_["owner"].fillna("(none)"))
+    keys = [o["owner"], o["currency"]]
+    return pd.DataFrame({
+        "outstanding": o["outstanding"].groupby(keys).sum(),
+        "overdue": o["outstanding"].where(o["overdue"], 0).groupby(keys).sum(),
+        "ecl": o["ecl"].groupby(keys).sum(),
+        "customers_overdue": o["customer_id"].where(o["overdue"]).groupby(keys).nunique(),
+        "handover": o["handover"].groupby(keys).any(),
+    }).rename_axis(["owner", "currency"])
+
+
+# --- KPIs ------------------------------------------------------------------------------------------
+
+def countback_dso(receivable: float, sales: list[float], days: list[int]) -> float | None:
+    """Countback DSO: walk back through periods (latest first), covering the receivable with each
+    period's sales; a period fully used adds its days, the last one its fraction. None when no sales."""
+    remaining, dso = float(receivable), 0.0
+    if remaining <= 0:
+        return 0.0
+    for s, d in zip(sales, days, strict=True):
+        if s <= 0:
+            dso += d
+            continue
+        if remaining > s:
+            dso += d
+            remaining -= s
+        else:
+            return dso + remaining / s * d
+    return dso if any(s > 0 for s in sales) else None
+
+
+def _kpis(ar: pd.DataFrame, debits: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp,
+          policy: ReceivablesPolicy, open_: pd.DataFrame):
+    """Ledger, owner and customer KPIs per currency: DSO (simple, countback), BPDSO, ADD, CEI, % current,
+    amount-weighted days late and average days to pay of recently settled invoices."""
+    window = policy.dso_days
+    start = as_of - pd.Timedelta(days=window)
+    begin = _settle(ar, frames, start, policy, None)[0]
+    owner_of = open_["owner"] if "owner" in open_ else None
+    customer_owner = (open_.groupby("customer_id")["owner"].first() if owner_of is not None else pd.Series(dtype=object))
+
+    def owner_col(frame: pd.DataFrame) -> pd.Series:
+        return frame["customer_id"].map(customer_owner).fillna("(none)")
+
+    inv_date = debits["invoice_date"] if "invoice_date" in debits else pd.Series(pd.NaT, index=debits.index)
+    in_window = (inv_date > start) & (inv_date <= as_of)
+    months = []
+    for m in range(policy.countback_months):
+        hi = as_of - pd.DateOffset(months=m)
+        lo = as_of - pd.DateOffset(months=m + 1)
+        months.append((lo, hi, (hi - lo).days))
+
+    settled = debits[debits["settled_date"].notna() & (debits["settled_date"] > as_of - pd.Timedelta(days=policy.paid_window_days))]
+    settled = settled.assign(
+        late=(settled["settled_date"] - settled["due_date"]).dt.days if "due_date" in settled else np.nan,
+        to_pay=(settled["settled_date"] - settled["invoice_date"]).dt.days if "invoice_date" in settled else np.nan,
+    )
+
+    def table(by: list[str]) -> pd.DataFrame:
+        def key(frame):
+            cols = {"currency": frame["currency"]}
+            if "customer_id" in by:
+                cols["customer_id"] = frame["customer_id"]
+            if "owner" in by:
+                cols["owner"] = owner_col(frame)
+            return [cols[k] for k in by]
+
+        end = debits["outstanding"].groupby(key(debits)).sum()
+        current = open_["outstanding"].where(open_["days_past_due"].fillna(0) <= 0, 0).groupby(key(open_)).sum()
+        start_ar = begin["outstanding"].groupby(key(begin)).sum()
+        sales = debits["amount"].where(in_window, 0).groupby(key(debits)).sum()
+        frame = pd.concat({"ar": end, "current": current, "begin": start_ar, "sales": sales}, axis=1).fillna(0)
+        frame = frame[(frame["ar"] != 0) | (frame["sales"] != 0) | (frame["begin"] != 0)]
+        s = frame["sales"].replace(0, np.nan)
+        frame["dso"] = frame["ar"] / s * window
+        frame["bpdso"] = frame["current"] / s * window
+        frame["add"] = frame["dso"] - frame["bpdso"]
+        denominator = (frame["begin"] + frame["sales"] - frame["current"]).replace(0, np.nan)
+        frame["cei"] = (frame["begin"] + frame["sales"] - frame["ar"]) / denominator * 100
+        frame["pct_current"] = frame["current"] / frame["ar"].replace(0, np.nan) * 100
+        monthly = pd.concat(
+            {i: debits["amount"].where((inv_date > lo) & (inv_date <= hi), 0).groupby(key(debits)).sum()
+             for i, (lo, hi, _) in enumerate(months)}, axis=1).reindex(frame.index).fillna(0)
+        frame["dso_countback"] = [
+            countback_dso(ar_, list(monthly.loc[idx]), [d for _, _, d in months])
+            for idx, ar_ in frame["ar"].items()
+        ]
+        if len(settled):
+            w = settled["amount"].astype(float)
+            g = key(settled)
+            late = (settled["late"] * w).groupby(g).sum() / w.groupby(g).sum()
+            to_pay = settled["to_pay"].groupby(g).mean()
+            frame["days_late_weighted"] = late.reindex(frame.index)
+            frame["days_to_pay"] = to_pay.reindex(frame.index)
+        else:
+            frame["days_late_weighted"] = np.nan
+            frame["days_to_pay"] = np.nan
+        return frame
+
+    ledger = table(["currency"])
+    kpis = {}
+    for cur, row in ledger.iterrows():
+        kpis[str(cur)] = {
+            "outstanding": int(row["ar"]), "current": int(row["current"]), "sales_window": int(row["sales"]),
+            "receivable_at_window_start": int(row["begin"]), "window_days": window,
+            **{k: _round(row[k]) for k in ("dso", "dso_countback", "bpdso", "add", "cei", "pct_current",
+                                           "days_late_weighted", "days_to_pay")},
+        }
+    kpi_cols = ["dso", "dso_countback", "bpdso", "add", "cei", "pct_current", "days_late_weighted", "days_to_pay"]
+    owners = table(["owner", "currency"])[kpi_cols]
+    customers = table(["customer_id", "currency"])[kpi_cols]
+    return kpis, owners, customers
+
+
+def _round(x: object, digits: int = 1) -> float | None:
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return None
+    return round(float(x), digits)
+
+
+# --- tasks and findings ----------------------------------------------------------------------------
+
+def _tasks(open_: pd.DataFrame, customers: pd.DataFrame, as_of: pd.Timestamp, policy: ReceivablesPolicy) -> pd.DataFrame:
+    """One task per customer with overdue (undisputed) money: who, what, by when, and how urgent."""
+    levels = {lv.level: lv for lv in policy.dunning}
+    rows = []
+    overdue = open_[open_["overdue"]]
+    priority = (overdue["outstanding"] * overdue["loss_rate"]).groupby([overdue["customer_id"], overdue["currency"]]).sum()
+    invoices = overdue.groupby(["customer_id", "currency"])["invoice_id"].agg(list)
+    for (cust, cur), c in customers[customers["overdue"] > 0].iterrows():
+        lv = levels[c["level"]]
+        rows.append({
+            "task_id": f"{as_of.date().isoformat()}-{cust}-{cur}",
+            "customer_id": cust, "customer_name": c["customer_name"], "currency": cur,
+            "owner": c["owner"], "assignee": c["assignee"], "handover": bool(c["handover"]),
+            "level": lv.level, "escalate_to": lv.to, "channel": lv.channel, "action_zh": lv.zh, "action_en": lv.en,
+            "overdue": int(c["overdue"]), "max_days_overdue": int(c["max_days_overdue"]),
+            "disputed": int(c["disputed"]), "priority": int(round(priority[(cust, cur)])),
+            "invoices": [str(i) for i in invoices[(cust, cur)]],
+            "due_date": as_of + pd.Timedelta(days=lv.task_days),
+        })
+    cols = ["task_id", "customer_id", "customer_name", "currency", "owner", "assignee", "handover", "level",
+            "escalate_to", "channel", "action_zh", "action_en", "overdue", "max_days_overdue", "disputed",
+            "priority", "invoices", "due_date"]
+    tasks = pd.DataFrame(rows, columns=cols)
+    return tasks.sort_values(["priority", "overdue"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _bills(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp, policy: ReceivablesPolicy) -> pd.DataFrame:
+    """Acceptance bills (承兑汇票) counted as received but not yet matured at as_of."""
+    cols = ["payment_id", "customer_id", "currency", "amount", "payment_date", "maturity_date"]
+    p = frames.get("payments")
+    if p is None or "method" not in p or "maturity_date" not in p:
+        return pd.DataFrame(columns=cols)
+    bill = p["method"].fillna("").astype(str).str.contains(policy.bill_pattern, flags=re.IGNORECASE)
+    received = p["payment_date"] <= as_of if "payment_date" in p else True
+    pending = bill & received & (p["maturity_date"] > as_of)
+    out = p[pending.fillna(False).to_numpy()]
+    out = out.assign(currency=out["currency"].fillna(DEFAULT_CURRENCY) if "currency" in out else DEFAULT_CURRENCY)
+    return out[[c for c in cols if c in out]].copy()
+
+
+def _customer_findings(customers: pd.DataFrame, open_: pd.DataFrame, policy: ReceivablesPolicy) -> list[Finding]:
+    levels = {lv.level: lv for lv in policy.dunning}
+    findings = []
+    for (cust, cur), c in customers.iterrows():
+        name = c["customer_name"] if pd.notna(c["customer_name"]) else cust
+        if c["overdue"] > 0:
+            lv = levels[c["level"]]
+            findings.append(Finding(
+                "customer-overdue", table="receivables", entity=str(cust), value=_yuan(c["overdue"]),
+                evidence={"customer": name, "currency": cur, "amount": _yuan(c["overdue"]),
+                          "invoices": int(c["invoices_overdue"]), "days": int(c["max_days_overdue"]),
+                          "level": lv.level, "threshold": lv.days, "to": lv.to, "action": lv.en, "action_zh": lv.zh},
+                level=lv.severity))  # the level's severity: L1 low … L4 critical
+        if c["handover"]:
+            rows = open_[(open_["customer_id"] == cust) & (open_["currency"] == cur)]
+            left = rows["owner_left"].dropna()
+            findings.append(Finding(
+                "owner-departed", table="receivables", entity=str(cust), value=str(c["owner"]),
+                evidence={"customer": name, "owner": c["owner"], "left": left.min().date().isoformat() if len(left) else "",
+                          "assignee": c["assignee"] if pd.notna(c["assignee"]) else "?", "amount": _yuan(c["outstanding"]),
+                          "currency": cur, "invoices": int(c["invoices_open"])}))
+        if c["disputed"] > 0:
+            findings.append(Finding(
+                "invoice-disputed", table="receivables", entity=str(cust), value=_yuan(c["disputed"]),
+                evidence={"customer": name, "currency": cur, "amount": _yuan(c["disputed"])}))
+        if c["due_soon"] > 0:
+            findings.append(Finding(
+                "due-soon", table="receivables", entity=str(cust), value=_yuan(c["due_soon"]),
+                evidence={"customer": name, "currency": cur, "amount": _yuan(c["due_soon"]),
+                          "days": policy.due_soon_days}))
+    return findings
