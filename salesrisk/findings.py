@@ -114,7 +114,7 @@ CATALOGUE: dict[str, Kind] = {
            "{customer} 逾期 {currency} {amount}（{invoices} 张单据，最长逾期 {days} 天）：达到 {level} 级（逾期 ≥ {threshold} "
            "天，由 {to} 处理）——{action_zh}",
            "{customer} owes {currency} {amount} overdue on {invoices} invoice(s), the oldest {days} days past due: "
-           "level {level} (≥ {threshold} days, for the {to}) — {action}"),
+           "level {level} (≥ {threshold} days; to: {to}) — {action}"),
         _k("owner-departed", "high", "负责人已离职", "Owner has left",
            "{customer} 的负责人 {owner} 已于 {left} 离职，仍有 {invoices} 张未收单据（{currency} {amount}）；"
            "任务转交 {assignee}（交接风险）",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from salesrisk.cli import validate
+from salesrisk.cli import overdue, validate
 
 app = typer.Typer(
     name="salesrisk",
@@ -14,6 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("validate")(validate.validate)
+app.command("overdue")(overdue.overdue)
 
 
 @app.callback()

@@ -476,7 +476,7 @@ def _kpis(ar: pd.DataFrame, debits: pd.DataFrame, frames: Mapping[str, pd.DataFr
 
 
 def _round(x: object, digits: int = 1) -> float | None:
-    if x is None or (isinstance(x, float) and np.isnan(x)):
+    if x is None or pd.isna(x):
         return None
     return round(float(x), digits)
 
