@@ -86,6 +86,8 @@ def age_ledger(ledger: Ledger, as_of: pd.Timestamp | str, policy: ReceivablesPol
     policy = policy or load_receivables_policy(config_dir)
     result = core.age_receivables({name: t.frame for name, t in ledger.tables.items()}, as_of, policy)
     out = Overdue(**{f: getattr(result, f) for f in result.__dataclass_fields__})
+    # What reading could not take at face value bears on the figures, so it travels with them.
+    out.findings = list(ledger.findings) + out.findings
     out.ledger_path = ledger.path
     return out
 
