@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -171,7 +172,7 @@ def _settle(ar: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Time
                         "count": int(late.sum()), "what": "payments recorded on receivables",
                         "what_zh": "笔应收单上的回款"}))
                 paid = paid.where(~late, 0)
-                ref_date = debits["paid_date"].astype("datetime64[ns]")
+                ref_date = debits["paid_date"].astype("datetime64[ns]").where(~late)  # a later payment dates nothing
             ref_paid = paid
         elif "outstanding" in debits:
             ref_paid = (debits["amount"] - debits["outstanding"].fillna(0)).astype("int64")
@@ -224,6 +225,18 @@ def _yuan(cents: object) -> str:
 
 # --- ageing ----------------------------------------------------------------------------------------
 
+def _apply_rate(cents: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """cents × rate rounded half up to the cent (四舍五入), exactly: the rate is the decimal the policy writes
+    (0.02 = 1/50), so 12525 × 2% = 250.5 → 251, where float products and banker's rounding drift."""
+    out = np.zeros(len(cents), dtype=np.int64)
+    for rate in np.unique(rates):
+        f = Fraction(str(float(rate)))
+        at = rates == rate
+        c = cents[at]
+        out[at] = np.sign(c) * ((np.abs(c) * (2 * f.numerator) + f.denominator) // (2 * f.denominator))
+    return out
+
+
 def _bucket(days: pd.Series, buckets) -> pd.Series:
     edges = np.array([b.max_days for b in buckets[:-1]], dtype=float)
     idx = np.searchsorted(edges, days.to_numpy(dtype=float), side="left")
@@ -253,7 +266,7 @@ def age_receivables(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | st
     open_["accounting_bucket"] = _bucket(open_["days_since_invoice"].fillna(0), policy.accounting_buckets)
     rates = {b.name: b.loss_rate for b in policy.collection_buckets}
     open_["loss_rate"] = open_["bucket"].map(rates).astype(float)
-    open_["ecl"] = np.round(open_["outstanding"].to_numpy(dtype=float) * open_["loss_rate"].to_numpy()).astype(np.int64)
+    open_["ecl"] = _apply_rate(open_["outstanding"].to_numpy(dtype=np.int64), open_["loss_rate"].to_numpy())
     open_["overdue"] = open_["days_past_due"].fillna(0).gt(0) & ~open_["disputed"]
     days = open_["days_past_due"].where(open_["overdue"])
     thresholds = np.array([lv.days for lv in policy.dunning])
@@ -285,15 +298,20 @@ def age_receivables(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | st
     return Ageing(as_of, allocation, open_, customers, owner_frame, kpis, tasks, bills, policy, findings)
 
 
-def _owners(open_: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp) -> pd.DataFrame:
-    """Who is responsible for each open item: the invoice's owner, else the customer's; a departed owner's
-    items go to the manager."""
-    owner = open_["owner"] if "owner" in open_ else pd.Series(pd.NA, index=open_.index, dtype="string")
+def _owner_of(rows: pd.DataFrame, frames: Mapping[str, pd.DataFrame]) -> pd.Series:
+    """Each row's owner: the invoice's own, else its customer's."""
+    owner = rows["owner"] if "owner" in rows else pd.Series(pd.NA, index=rows.index, dtype="string")
     customers = frames.get("customers")
     if customers is not None and "owner" in customers and "customer_id" in customers:
         by_customer = customers.drop_duplicates("customer_id").set_index("customer_id")["owner"]
-        owner = owner.fillna(open_["customer_id"].map(by_customer))
-    owner = owner.astype("string")
+        owner = owner.fillna(rows["customer_id"].map(by_customer))
+    return owner.astype("string")
+
+
+def _owners(open_: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp) -> pd.DataFrame:
+    """Who is responsible for each open item: the invoice's owner, else the customer's; a departed owner's
+    items go to the manager."""
+    owner = _owner_of(open_, frames)
     out = pd.DataFrame({"owner": owner, "assignee": owner, "owner_left": pd.NaT, "handover": False},
                        index=open_.index)
     reps = frames.get("reps")
@@ -328,8 +346,11 @@ def _owners(open_: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.T
 
 def _per_customer(open_: pd.DataFrame, debits: pd.DataFrame, policy: ReceivablesPolicy) -> pd.DataFrame:
     keys = ["customer_id", "currency"]
-    if open_.empty:
-        return pd.DataFrame(columns=keys).set_index(keys)
+    if open_.empty:  # nothing open (all collected): the same columns, no rows
+        return pd.DataFrame(columns=keys + [
+            "customer_name", "owner", "assignee", "handover", "outstanding", "overdue", "disputed", "not_due",
+            "retention", "due_soon", "ecl", "invoices_open", "invoices_overdue", "max_days_overdue", "buckets",
+            "level"]).set_index(keys)
     o = open_
     grouped = o.groupby(keys, sort=True)
     frame = pd.DataFrame({
@@ -399,11 +420,12 @@ def _kpis(ar: pd.DataFrame, debits: pd.DataFrame, frames: Mapping[str, pd.DataFr
     window = policy.dso_days
     start = as_of - pd.Timedelta(days=window)
     begin = _settle(ar, frames, start, policy, None)[0]
-    owner_of = open_["owner"] if "owner" in open_ else None
-    customer_owner = (open_.groupby("customer_id")["owner"].first() if owner_of is not None else pd.Series(dtype=object))
+    # Every receivable's owner (its own, else its customer's), open or not: an owner's sales and settlements
+    # count even for customers that have paid up, as in _per_owner.
+    row_owner = _owner_of(ar, frames).fillna("(none)")
 
     def owner_col(frame: pd.DataFrame) -> pd.Series:
-        return frame["customer_id"].map(customer_owner).fillna("(none)")
+        return row_owner.reindex(frame.index)
 
     inv_date = debits["invoice_date"] if "invoice_date" in debits else pd.Series(pd.NaT, index=debits.index)
     in_window = (inv_date > start) & (inv_date <= as_of)
