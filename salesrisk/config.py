@@ -118,6 +118,9 @@ class ReceivablesPolicy:
     credit_note_pattern: str
     retention_pattern: str
     bill_pattern: str
+    base_currency: str = "CNY"
+    late_payer_days: int = 30
+    late_payer_min_invoices: int = 3
     source: str = "configs/receivables.yaml"
 
 
@@ -199,6 +202,9 @@ def load_receivables_policy(config_dir: str | Path | None = None) -> Receivables
         paid_window_days=_need(kpi, "paid_window_days", int, f"{where}: kpi"),
         due_soon_days=_need(doc, "due_soon_days", int, where),
         dunning=tuple(levels),
+        base_currency=str(_need(doc, "base_currency", str, where)).upper(),
+        late_payer_days=_need(late := _need(doc, "late_payer", dict, where), "days", int, f"{where}: late_payer"),
+        late_payer_min_invoices=_need(late, "min_invoices", int, f"{where}: late_payer"),
         source=where,
         **patterns,
     )

@@ -140,6 +140,14 @@ CATALOGUE: dict[str, Kind] = {
         _k("bills-pending", "info", "未到期承兑汇票", "Acceptance bills not yet matured",
            "{count} 张承兑汇票（{currency} {amount}）已计为收款，但要到 {until} 前才陆续到期",
            "{count} acceptance bill(s) ({currency} {amount}) count as received but mature only by {until}"),
+        _k("fx-rate-missing", "medium", "缺少汇率", "Exchange rate missing",
+           "汇率表没有 {currency} 的汇率：{count} 行仍按 {currency} 单独统计，未折算为 {base}",
+           "the fx_rates table has no rate for {currency}: {count} row(s) stay in {currency}, reported apart, not "
+           "converted to {base}"),
+        _k("customer-pays-late", "medium", "长期拖欠付款", "Customer pays late",
+           "{customer} 近 {window} 天结清的 {invoices} 张单据按金额加权平均晚付 {days} 天（阈值 {threshold} 天）",
+           "{customer} paid {invoices} invoice(s) settled in the last {window} days {days} days late on average, "
+           "weighted by amount (threshold {threshold} days)"),
         _k("due-date-missing", "medium", "缺少到期日", "Due date missing",
            "{table} 第 {row} 行（{value}）没有到期日，也无法由账期推算：按开票日计算逾期",
            "{table} row {row} ({value}) has no due date and no terms to derive one: aged from its invoice date"),

@@ -43,7 +43,8 @@ class Overdue(core.Ageing):
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """The JSON envelope of `salesrisk overdue --format json` (documented in docs/json.md)."""
         totals = self.totals()
-        kpis = {cur: {**_money(totals.get(cur, {})), **_kpi_values(k)} for cur, k in self.kpis.items()}
+        zero = dict.fromkeys(["outstanding", "overdue", "disputed", "not_due", "retention", "due_soon", "ecl"], 0)
+        kpis = {cur: {**_money(totals.get(cur, zero)), **_kpi_values(k)} for cur, k in self.kpis.items()}
         counts = {s: 0 for s in SEVERITIES}
         for f in self.findings:
             counts[f.severity] += 1

@@ -18,7 +18,6 @@ from salesrisk.config import ReceivablesPolicy
 from salesrisk.errors import InputError
 from salesrisk.findings import Finding
 
-DEFAULT_CURRENCY = "CNY"  # for ledgers without a currency column
 _SEP = "\x1f"  # joins customer and currency (and order) into one allocation key
 
 
@@ -100,7 +99,7 @@ def _prepare(frames: Mapping[str, pd.DataFrame], policy: ReceivablesPolicy) -> p
         if col in ar:
             out[col] = ar[col]
     out["currency"] = (ar["currency"].astype("string").str.upper() if "currency" in ar
-                       else pd.Series(DEFAULT_CURRENCY, index=ar.index, dtype="string")).fillna(DEFAULT_CURRENCY)
+                       else pd.Series(policy.base_currency, index=ar.index, dtype="string")).fillna(policy.base_currency)
     out["disputed"] = ar["disputed"].fillna(False).astype(bool) if "disputed" in ar else False
     out["key"] = out["customer_id"].astype(str) + _SEP + out["currency"].astype(str)
     return out
@@ -151,7 +150,7 @@ def _settle(ar: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Time
         loose = p[~by_ref.to_numpy()]
         cust = loose["customer_id"] if "customer_id" in loose else pd.Series(pd.NA, index=loose.index)
         currency = (loose["currency"].astype("string").str.upper() if "currency" in loose
-                    else pd.Series(pd.NA, index=loose.index, dtype="string")).fillna(DEFAULT_CURRENCY)
+                    else pd.Series(pd.NA, index=loose.index, dtype="string")).fillna(policy.base_currency)
         for row, pay in loose.iterrows():
             pid = str(pay["payment_id"]) if "payment_id" in loose and pd.notna(pay["payment_id"]) else f"row {row}"
             if pd.isna(cust[row]):
@@ -230,10 +229,56 @@ def _apply_rate(cents: np.ndarray, rates: np.ndarray) -> np.ndarray:
     (0.02 = 1/50), so 12525 × 2% = 250.5 → 251, where float products and banker's rounding drift."""
     out = np.zeros(len(cents), dtype=np.int64)
     for rate in np.unique(rates):
-        f = Fraction(str(float(rate)))
+        f = Fraction(str(float(rate))).limit_denominator(10**6)  # keeps cents × numerator inside int64
         at = rates == rate
         c = cents[at]
         out[at] = np.sign(c) * ((np.abs(c) * (2 * f.numerator) + f.denominator) // (2 * f.denominator))
+    return out
+
+
+def _fx_rates(fx: pd.DataFrame, as_of: pd.Timestamp, base: str) -> dict[str, float]:
+    """Units of the base currency per unit of each currency: the latest rate on or before as_of."""
+    fx = fx[fx["currency"].notna() & fx["rate"].gt(0).fillna(False)]
+    if "date" in fx:
+        fx = fx[fx["date"].isna() | (fx["date"] <= as_of)].sort_values("date", na_position="first", kind="stable")
+    rates = {str(c).upper(): float(r) for c, r in zip(fx["currency"], fx["rate"], strict=True)}
+    rates[base] = 1.0
+    return rates
+
+
+def _convert_currencies(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp, policy: ReceivablesPolicy,
+                        findings: list[Finding]) -> Mapping[str, pd.DataFrame]:
+    """With an fx_rates table, receivables and payments in the base currency (closing rate), where a rate
+    is known; currencies without a rate stay as they are, reported."""
+    fx = frames.get("fx_rates")
+    if fx is None or "currency" not in fx or "rate" not in fx or not len(fx):
+        return frames
+    rates = _fx_rates(fx, as_of, policy.base_currency)
+    out = dict(frames)
+    missing: dict[str, int] = {}
+    for name, money in (("receivables", ("amount", "paid_amount", "outstanding")), ("payments", ("amount",))):
+        frame = frames.get(name)
+        if frame is None or "currency" not in frame:
+            continue
+        cur = frame["currency"].astype("string").str.upper().fillna(policy.base_currency)
+        rate = cur.map(rates)
+        for c in cur[rate.isna()].unique():
+            missing[c] = missing.get(c, 0) + int((cur == c).sum())
+        known = rate.notna().to_numpy()
+        frame = frame.copy()
+        for col in money:
+            if col in frame:
+                cents = frame[col].to_numpy(dtype="float64", na_value=np.nan)
+                ok = known & ~np.isnan(cents)
+                converted = frame[col].astype("Int64").copy()
+                converted[ok] = _apply_rate(cents[ok].astype(np.int64), rate.to_numpy(dtype=float)[ok])
+                frame[col] = converted
+        frame["original_currency"] = cur
+        frame["currency"] = cur.where(~known, policy.base_currency)
+        out[name] = frame
+    for c, n in sorted(missing.items()):
+        findings.append(Finding("fx-rate-missing", table="fx_rates", entity=c, value=c, evidence={
+            "currency": c, "count": n, "base": policy.base_currency}))
     return out
 
 
@@ -249,6 +294,7 @@ def age_receivables(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | st
     """Exact ageing of the receivables at as_of, with KPIs, expected credit loss, dunning and tasks."""
     as_of = pd.Timestamp(as_of).normalize()
     findings: list[Finding] = []
+    frames = _convert_currencies(frames, as_of, policy, findings)
     ar = _prepare(frames, policy)
     debits, allocation, credit_balance = _settle(ar, frames, as_of, policy, findings)
 
@@ -286,6 +332,7 @@ def age_receivables(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | st
     bills = _bills(frames, as_of, policy)
 
     findings += _customer_findings(customers, open_, policy)
+    findings += _late_payers(debits, as_of, policy)
     for key, cents in credit_balance.items():
         cust, cur = key.split(_SEP)
         findings.append(Finding("credit-balance", table="receivables", entity=cust, value=_yuan(cents),
@@ -427,7 +474,10 @@ def _kpis(ar: pd.DataFrame, debits: pd.DataFrame, frames: Mapping[str, pd.DataFr
     def owner_col(frame: pd.DataFrame) -> pd.Series:
         return row_owner.reindex(frame.index)
 
-    inv_date = debits["invoice_date"] if "invoice_date" in debits else pd.Series(pd.NaT, index=debits.index)
+    # Credit sales: invoices and retention billed, less credit notes, by invoice date.
+    sold = ar[["customer_id", "currency"]].assign(
+        amount=ar["amount"].abs().where(ar["kind"] != "credit_note", -ar["amount"].abs()).fillna(0).astype("int64"))
+    inv_date = ar["invoice_date"] if "invoice_date" in ar else pd.Series(pd.NaT, index=ar.index)
     in_window = (inv_date > start) & (inv_date <= as_of)
     months = []
     for m in range(policy.countback_months):
@@ -453,9 +503,11 @@ def _kpis(ar: pd.DataFrame, debits: pd.DataFrame, frames: Mapping[str, pd.DataFr
         end = debits["outstanding"].groupby(key(debits)).sum()
         current = open_["outstanding"].where(open_["days_past_due"].fillna(0) <= 0, 0).groupby(key(open_)).sum()
         start_ar = begin["outstanding"].groupby(key(begin)).sum()
-        sales = debits["amount"].where(in_window, 0).groupby(key(debits)).sum()
-        frame = pd.concat({"ar": end, "current": current, "begin": start_ar, "sales": sales}, axis=1).fillna(0)
-        frame = frame[(frame["ar"] != 0) | (frame["sales"] != 0) | (frame["begin"] != 0)]
+        sales = sold["amount"].where(in_window, 0).groupby(key(sold)).sum()
+        paid_off = settled["amount"].groupby(key(settled)).size() if len(settled) else pd.Series(dtype="int64")
+        frame = pd.concat({"ar": end, "current": current, "begin": start_ar, "sales": sales, "settled": paid_off},
+                          axis=1).fillna(0)
+        frame = frame[(frame[["ar", "sales", "begin", "settled"]] != 0).any(axis=1)]
         s = frame["sales"].replace(0, np.nan)
         frame["dso"] = frame["ar"] / s * window
         frame["bpdso"] = frame["current"] / s * window
@@ -464,7 +516,7 @@ def _kpis(ar: pd.DataFrame, debits: pd.DataFrame, frames: Mapping[str, pd.DataFr
         frame["cei"] = (frame["begin"] + frame["sales"] - frame["ar"]) / denominator * 100
         frame["pct_current"] = frame["current"] / frame["ar"].replace(0, np.nan) * 100
         monthly = pd.concat(
-            {i: debits["amount"].where((inv_date > lo) & (inv_date <= hi), 0).groupby(key(debits)).sum()
+            {i: sold["amount"].where((inv_date > lo) & (inv_date <= hi), 0).groupby(key(sold)).sum()
              for i, (lo, hi, _) in enumerate(months)}, axis=1).reindex(frame.index).fillna(0)
         frame["dso_countback"] = [
             countback_dso(ar_, list(monthly.loc[idx]), [d for _, _, d in months])
@@ -510,7 +562,8 @@ def _tasks(open_: pd.DataFrame, customers: pd.DataFrame, as_of: pd.Timestamp, po
     levels = {lv.level: lv for lv in policy.dunning}
     rows = []
     overdue = open_[open_["overdue"]]
-    priority = (overdue["outstanding"] * overdue["loss_rate"]).groupby([overdue["customer_id"], overdue["currency"]]).sum()
+    # Priority = overdue × the bucket's loss rate, i.e. the expected loss on the overdue invoices (exact cents).
+    priority = overdue["ecl"].groupby([overdue["customer_id"], overdue["currency"]]).sum()
     invoices = overdue.groupby(["customer_id", "currency"])["invoice_id"].agg(list)
     for (cust, cur), c in customers[customers["overdue"] > 0].iterrows():
         lv = levels[c["level"]]
@@ -520,7 +573,7 @@ def _tasks(open_: pd.DataFrame, customers: pd.DataFrame, as_of: pd.Timestamp, po
             "owner": c["owner"], "assignee": c["assignee"], "handover": bool(c["handover"]),
             "level": lv.level, "escalate_to": lv.to, "channel": lv.channel, "action_zh": lv.zh, "action_en": lv.en,
             "overdue": int(c["overdue"]), "max_days_overdue": int(c["max_days_overdue"]),
-            "disputed": int(c["disputed"]), "priority": int(round(priority[(cust, cur)])),
+            "disputed": int(c["disputed"]), "priority": int(priority[(cust, cur)]),
             "invoices": [str(i) for i in invoices[(cust, cur)]],
             "due_date": as_of + pd.Timedelta(days=lv.task_days),
         })
@@ -541,8 +594,36 @@ def _bills(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp, policy: Rece
     received = p["payment_date"] <= as_of if "payment_date" in p else True
     pending = bill & received & (p["maturity_date"] > as_of)
     out = p[pending.fillna(False).to_numpy()]
-    out = out.assign(currency=out["currency"].fillna(DEFAULT_CURRENCY) if "currency" in out else DEFAULT_CURRENCY)
+    out = out.assign(currency=out["currency"].fillna(policy.base_currency) if "currency" in out
+                     else policy.base_currency)
     return out[[c for c in cols if c in out]].copy()
+
+
+def _late_payers(debits: pd.DataFrame, as_of: pd.Timestamp, policy: ReceivablesPolicy) -> list[Finding]:
+    """Customers whose recently settled invoices were paid, weighted by amount, at least late_payer.days late."""
+    if "due_date" not in debits:
+        return []
+    window = policy.paid_window_days
+    s = debits[debits["settled_date"].notna() & debits["due_date"].notna()
+               & (debits["settled_date"] > as_of - pd.Timedelta(days=window))]
+    if s.empty:
+        return []
+    weight = s["amount"].astype(float)
+    late = (s["settled_date"] - s["due_date"]).dt.days * weight
+    keys = [s["customer_id"], s["currency"]]
+    stats = pd.DataFrame({"days": late.groupby(keys).sum() / weight.groupby(keys).sum(),
+                          "invoices": s.groupby(keys).size()})
+    names = s.groupby(keys)["customer_name"].first() if "customer_name" in s else None
+    flagged = stats[(stats["days"] >= policy.late_payer_days) & (stats["invoices"] >= policy.late_payer_min_invoices)]
+    findings = []
+    for (cust, cur), row in flagged.sort_values("days", ascending=False).iterrows():
+        name = names[(cust, cur)] if names is not None and pd.notna(names[(cust, cur)]) else cust
+        findings.append(Finding("customer-pays-late", table="receivables", entity=str(cust),
+                                value=round(float(row["days"]), 1), evidence={
+                                    "customer": name, "currency": cur, "days": round(float(row["days"]), 1),
+                                    "invoices": int(row["invoices"]), "threshold": policy.late_payer_days,
+                                    "window": window}))
+    return findings
 
 
 def _customer_findings(customers: pd.DataFrame, open_: pd.DataFrame, policy: ReceivablesPolicy) -> list[Finding]:

@@ -609,3 +609,41 @@ def test_property_adding_a_payment_never_increases_any_outstanding(invoices, pay
     mine = before["customer_id"] == customer
     assert int(old[mine].sum() - new[mine].sum()) == min(cents, int(old[mine].sum()))
     assert (new[~mine] == old[~mine]).all()
+
+
+# --- currencies converted with an fx_rates table, and late payers ------------------------------------
+
+def test_fx_rates_convert_to_the_base_currency_at_the_latest_rate_before_as_of():
+    frames = ledger([
+        inv("U1", "C1", "2026-02-01", due_in(10), 10000, currency="USD"),   # $100.00
+        inv("C1", "C1", "2026-02-01", due_in(10), 50000),                    # ¥500.00
+        inv("E1", "C2", "2026-02-01", due_in(10), 10000, currency="EUR")])  # no EUR rate
+    frames["fx_rates"] = pd.DataFrame({
+        "currency": pd.array(["USD", "USD", "USD"], dtype="string"),
+        "date": pd.to_datetime(["2026-01-31", "2026-03-31", "2026-04-30"]),
+        "rate": [7.0, 7.2345, 9.9]}, index=[2, 3, 4])
+    a = age(frames)
+    # $100.00 at 7.2345 (the 03-31 rate; 04-30 is after as-of) = ¥723.45; with ¥500.00 → ¥1,223.45 in one sum.
+    assert a.customers.loc[("C1", "CNY"), "outstanding"] == 72345 + 50000
+    assert ("C1", "USD") not in a.customers.index
+    # EUR has no rate: kept apart in EUR, and said so.
+    assert a.customers.loc[("C2", "EUR"), "outstanding"] == 10000
+    assert [(f.entity, f.evidence["count"]) for f in found(a, "fx-rate-missing")] == [("EUR", 1)]
+
+
+def test_late_payer_from_amount_weighted_days_late_of_settled_invoices():
+    # C1 settled three invoices: 40 days late on ¥300, 20 days late on ¥100, 35 days late on ¥100.
+    # Weighted: (40×300 + 20×100 + 35×100) / 500 = 17500/500 = 35 days ≥ 30 → a late payer.
+    # C2 paid two invoices 60 days late: too few invoices (minimum 3) to judge.
+    rows = [
+        inv("A", "C1", "2026-01-01", "2026-01-31", 30000),
+        inv("B", "C1", "2026-01-01", "2026-01-31", 10000),
+        inv("C", "C1", "2026-01-01", "2026-01-31", 10000),
+        inv("D", "C2", "2026-01-01", "2026-01-20", 10000),
+        inv("E", "C2", "2026-01-01", "2026-01-20", 10000)]
+    payments = [pay("P1", "C1", "2026-03-12", 30000, "A"), pay("P2", "C1", "2026-02-20", 10000, "B"),
+                pay("P3", "C1", "2026-03-07", 10000, "C"), pay("P4", "C2", "2026-03-21", 10000, "D"),
+                pay("P5", "C2", "2026-03-21", 10000, "E")]
+    late = found(age(ledger(rows, payments)), "customer-pays-late")
+    assert [(f.entity, f.evidence["days"], f.evidence["invoices"], f.evidence["threshold"]) for f in late] == [
+        ("C1", 35.0, 3, 30)]
