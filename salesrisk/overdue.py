@@ -78,8 +78,8 @@ class Overdue(core.Ageing):
         })
 
 
-def age_ledger(ledger: Ledger, as_of: pd.Timestamp | str, policy: ReceivablesPolicy | None = None,
-               config_dir: str | Path | None = None) -> Overdue:
+def age_receivables(ledger: Ledger, as_of: pd.Timestamp | str, policy: ReceivablesPolicy | None = None,
+                    config_dir: str | Path | None = None) -> Overdue:
     """Age the ledger's receivables at as_of under the policy (default: configs/receivables.yaml)."""
     if "receivables" not in ledger:
         found = ", ".join(ledger.tables) or "none"

@@ -27,7 +27,7 @@ from salesrisk.cli.common import (
     write_stdout,
 )
 from salesrisk.io.reader import read_ledger
-from salesrisk.overdue import age_ledger
+from salesrisk.overdue import age_receivables
 from salesrisk.report import jsonout
 from salesrisk.report import overdue as report
 
@@ -57,7 +57,7 @@ def overdue(
     follow-up tasks per owner."""
     lang_code = lang.value if lang else default_lang()
     as_of_date = parse_as_of(as_of)
-    result = age_ledger(read_ledger(ledger, columns=columns, config_dir=config, dayfirst=dayfirst), as_of_date,
+    result = age_receivables(read_ledger(ledger, columns=columns, config_dir=config, dayfirst=dayfirst), as_of_date,
                         config_dir=config)
     if format is Format.json:
         write_stdout(jsonout.dumps(result.to_dict(lang_code)))

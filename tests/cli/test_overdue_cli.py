@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from salesrisk import age_ledger, read_ledger
+from salesrisk import age_receivables, read_ledger
 from salesrisk.cli import app
 
 ROOT = Path(__file__).parents[2]
@@ -25,7 +25,7 @@ def sample_json():
 
 
 def test_json_equals_the_library(sample_json):
-    expected = age_ledger(read_ledger(SAMPLE), "2026-06-30").to_dict("en")
+    expected = age_receivables(read_ledger(SAMPLE), "2026-06-30").to_dict("en")
     assert sample_json == json.loads(json.dumps(expected, ensure_ascii=False))
 
 
