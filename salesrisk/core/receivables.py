@@ -6,7 +6,6 @@ cents throughout; the only rounding is where a currency is converted or a loss r
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -90,8 +89,9 @@ def _prepare(frames: Mapping[str, pd.DataFrame], policy: ReceivablesPolicy) -> p
         out["customer_name"] = ar["customer_name"].astype("string")
     doc = ar["doc_type"].fillna("").astype(str) if "doc_type" in ar else pd.Series("", index=ar.index)
     amount = ar["amount"].astype("Int64")
-    credit = amount.lt(0).fillna(False) | doc.str.contains(policy.credit_note_pattern, flags=re.IGNORECASE)
-    retention = doc.str.contains(policy.retention_pattern, flags=re.IGNORECASE) & ~credit
+    # "(?i)" rather than flags= keeps the match in Arrow's kernel instead of a Python loop.
+    credit = amount.lt(0).fillna(False) | doc.str.contains("(?i)" + policy.credit_note_pattern)
+    retention = doc.str.contains("(?i)" + policy.retention_pattern) & ~credit
     out["kind"] = np.where(credit, "credit_note", np.where(retention, "retention", "invoice"))
     out["amount"] = amount
     for col in ("invoice_date", "due_date", "paid_amount", "paid_date", "outstanding", "order_id", "contract_id",
@@ -102,6 +102,11 @@ def _prepare(frames: Mapping[str, pd.DataFrame], policy: ReceivablesPolicy) -> p
                        else pd.Series(policy.base_currency, index=ar.index, dtype="string")).fillna(policy.base_currency)
     out["disputed"] = ar["disputed"].fillna(False).astype(bool) if "disputed" in ar else False
     out["key"] = out["customer_id"].astype(str) + _SEP + out["currency"].astype(str)
+    # Grouping keys as categories: grouped, sorted and filtered by integer codes, not by strings.
+    for col in ("customer_id", "currency", "key", "customer_name", "owner", "invoice_id", "order_id",
+                "contract_id"):
+        if col in out:
+            out[col] = out[col].astype("category")
     return out
 
 
@@ -193,9 +198,9 @@ def _settle(ar: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Time
         keyed = notes["order_id"].notna()
         if keyed.any():
             by_order = pd.DataFrame({
-                "key": notes.loc[keyed, "key"] + _SEP + notes.loc[keyed, "order_id"].astype(str),
+                "key": notes.loc[keyed, "key"].astype(str) + _SEP + notes.loc[keyed, "order_id"].astype(str),
                 "date": note_date[keyed], "cents": note_cents[keyed]})
-            dkey = debits["key"] + _SEP + debits["order_id"].astype(str)
+            dkey = debits["key"].astype(str) + _SEP + debits["order_id"].astype(str)
             took, _, left = _fifo(pd.DataFrame({"key": dkey, "open": debits["open"]}), by_order, "key")
             debits["credited"] = took
             debits["open"] -= took
@@ -416,14 +421,15 @@ def _per_customer(open_: pd.DataFrame, debits: pd.DataFrame, policy: Receivables
         "invoices_overdue": o["overdue"].groupby([o[k] for k in keys]).sum(),
         "max_days_overdue": o["days_past_due"].where(o["overdue"]).groupby([o[k] for k in keys]).max(),
     })
-    buckets = o.pivot_table(index=keys, columns="bucket", values="outstanding", aggfunc="sum", fill_value=0)
-    frame["buckets"] = [
-        {b.name: int(buckets.at[idx, b.name]) if b.name in buckets.columns else 0 for b in policy.collection_buckets}
-        for idx in frame.index
-    ]
-    order = {lv.level: i for i, lv in enumerate(policy.dunning)}
-    frame["level"] = o["level"].groupby([o[k] for k in keys]).agg(
-        lambda s: max(s.dropna(), key=order.get) if s.notna().any() else None)
+    names = [b.name for b in policy.collection_buckets]
+    buckets = (o.pivot_table(index=keys, columns="bucket", values="outstanding", aggfunc="sum", fill_value=0)
+               .reindex(index=frame.index, columns=names, fill_value=0).astype("int64"))
+    frame["buckets"] = [dict(zip(names, row, strict=True)) for row in buckets.to_numpy().tolist()]
+    # The highest level reached: levels ranked in policy order, the maximum rank mapped back to its name.
+    levels = [lv.level for lv in policy.dunning]
+    rank = o["level"].map({lv: i for i, lv in enumerate(levels)})
+    top = rank.groupby([o[k] for k in keys]).max().reindex(frame.index)
+    frame["level"] = top.map(lambda r: levels[int(r)] if pd.notna(r) else None)
     frame["max_days_overdue"] = frame["max_days_overdue"].astype("Int64")
     return frame
 
@@ -460,6 +466,24 @@ def countback_dso(receivable: float, sales: list[float], days: list[int]) -> flo
     return dso if any(s > 0 for s in sales) else None
 
 
+def countback_many(receivable: np.ndarray, sales: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """countback_dso for many groups at once: receivable (n,), sales (n, months) latest first, days (months,)."""
+    remaining = receivable.astype(float).copy()
+    dso = np.zeros(len(remaining))
+    open_ = remaining > 0
+    for m in range(sales.shape[1]):
+        s, d = sales[:, m], days[m]
+        full = open_ & ((s <= 0) | (remaining > s))
+        part = open_ & ~full
+        dso[full] += d
+        remaining[full & (s > 0)] -= s[full & (s > 0)]
+        dso[part] += remaining[part] / s[part] * d
+        open_ &= full
+    no_sales = (sales > 0).sum(axis=1) == 0
+    dso[no_sales & (receivable > 0)] = np.nan
+    return dso
+
+
 def _kpis(ar: pd.DataFrame, debits: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp,
           policy: ReceivablesPolicy, open_: pd.DataFrame):
     """Ledger, owner and customer KPIs per currency: DSO (simple, countback), BPDSO, ADD, CEI, % current,
@@ -484,6 +508,11 @@ def _kpis(ar: pd.DataFrame, debits: pd.DataFrame, frames: Mapping[str, pd.DataFr
         hi = as_of - pd.DateOffset(months=m)
         lo = as_of - pd.DateOffset(months=m + 1)
         months.append((lo, hi, (hi - lo).days))
+
+    # Which countback month (0 = the latest) each document falls in; -1 outside them.
+    edges = np.array([lo for lo, _, _ in months][::-1] + [as_of], dtype="datetime64[ns]")
+    pos = np.searchsorted(edges, inv_date.to_numpy(dtype="datetime64[ns]"), side="left")
+    month_back = pd.Series(len(months) - pos, index=ar.index).where((pos >= 1) & (pos <= len(months)), -1)
 
     settled = debits[debits["settled_date"].notna() & (debits["settled_date"] > as_of - pd.Timedelta(days=policy.paid_window_days))]
     settled = settled.assign(
@@ -515,13 +544,11 @@ def _kpis(ar: pd.DataFrame, debits: pd.DataFrame, frames: Mapping[str, pd.DataFr
         denominator = (frame["begin"] + frame["sales"] - frame["current"]).replace(0, np.nan)
         frame["cei"] = (frame["begin"] + frame["sales"] - frame["ar"]) / denominator * 100
         frame["pct_current"] = frame["current"] / frame["ar"].replace(0, np.nan) * 100
-        monthly = pd.concat(
-            {i: sold["amount"].where((inv_date > lo) & (inv_date <= hi), 0).groupby(key(sold)).sum()
-             for i, (lo, hi, _) in enumerate(months)}, axis=1).reindex(frame.index).fillna(0)
-        frame["dso_countback"] = [
-            countback_dso(ar_, list(monthly.loc[idx]), [d for _, _, d in months])
-            for idx, ar_ in frame["ar"].items()
-        ]
+        back = month_back[month_back >= 0]
+        monthly = (sold.loc[back.index, "amount"].groupby([*key(sold.loc[back.index]), back]).sum()
+                   .unstack(fill_value=0).reindex(index=frame.index, columns=range(len(months)), fill_value=0))
+        frame["dso_countback"] = countback_many(frame["ar"].to_numpy(dtype=float), monthly.to_numpy(dtype=float),
+                                                np.array([d for _, _, d in months], dtype=float))
         if len(settled):
             w = settled["amount"].astype(float)
             g = key(settled)
@@ -560,27 +587,31 @@ def _round(x: object, digits: int = 1) -> float | None:
 def _tasks(open_: pd.DataFrame, customers: pd.DataFrame, as_of: pd.Timestamp, policy: ReceivablesPolicy) -> pd.DataFrame:
     """One task per customer with overdue (undisputed) money: who, what, by when, and how urgent."""
     levels = {lv.level: lv for lv in policy.dunning}
-    rows = []
     overdue = open_[open_["overdue"]]
+    keys = [overdue["customer_id"], overdue["currency"]]
     # Priority = overdue × the bucket's loss rate, i.e. the expected loss on the overdue invoices (exact cents).
-    priority = overdue["ecl"].groupby([overdue["customer_id"], overdue["currency"]]).sum()
-    invoices = overdue.groupby(["customer_id", "currency"])["invoice_id"].agg(list)
-    for (cust, cur), c in customers[customers["overdue"] > 0].iterrows():
-        lv = levels[c["level"]]
-        rows.append({
-            "task_id": f"{as_of.date().isoformat()}-{cust}-{cur}",
-            "customer_id": cust, "customer_name": c["customer_name"], "currency": cur,
-            "owner": c["owner"], "assignee": c["assignee"], "handover": bool(c["handover"]),
-            "level": lv.level, "escalate_to": lv.to, "channel": lv.channel, "action_zh": lv.zh, "action_en": lv.en,
-            "overdue": int(c["overdue"]), "max_days_overdue": int(c["max_days_overdue"]),
-            "disputed": int(c["disputed"]), "priority": int(priority[(cust, cur)]),
-            "invoices": [str(i) for i in invoices[(cust, cur)]],
-            "due_date": as_of + pd.Timedelta(days=lv.task_days),
-        })
+    priority = overdue["ecl"].groupby(keys, observed=True).sum()
+    invoices = overdue["invoice_id"].astype(str).groupby(keys, observed=True).agg(list)
+    c = customers[customers["overdue"] > 0]
+    lv = [levels[x] for x in c["level"]]
+    ids = c.index.get_level_values(0).astype(str)
+    curs = c.index.get_level_values(1).astype(str)
+    rows = pd.DataFrame({
+        "task_id": [f"{as_of.date().isoformat()}-{a}-{b}" for a, b in zip(ids, curs, strict=True)],
+        "customer_id": ids, "customer_name": c["customer_name"].to_numpy(), "currency": curs,
+        "owner": c["owner"].to_numpy(), "assignee": c["assignee"].to_numpy(), "handover": c["handover"].to_numpy(bool),
+        "level": [x.level for x in lv], "escalate_to": [x.to for x in lv], "channel": [x.channel for x in lv],
+        "action_zh": [x.zh for x in lv], "action_en": [x.en for x in lv],
+        "overdue": c["overdue"].to_numpy(np.int64), "max_days_overdue": c["max_days_overdue"].to_numpy(np.int64),
+        "disputed": c["disputed"].to_numpy(np.int64),
+        "priority": priority.reindex(c.index).to_numpy(np.int64),
+        "invoices": invoices.reindex(c.index).tolist(),
+        "due_date": [as_of + pd.Timedelta(days=x.task_days) for x in lv],
+    })
     cols = ["task_id", "customer_id", "customer_name", "currency", "owner", "assignee", "handover", "level",
             "escalate_to", "channel", "action_zh", "action_en", "overdue", "max_days_overdue", "disputed",
             "priority", "invoices", "due_date"]
-    tasks = pd.DataFrame(rows, columns=cols)
+    tasks = rows[cols] if len(rows) else pd.DataFrame(columns=cols)
     return tasks.sort_values(["priority", "overdue"], ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -590,7 +621,7 @@ def _bills(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp, policy: Rece
     p = frames.get("payments")
     if p is None or "method" not in p or "maturity_date" not in p:
         return pd.DataFrame(columns=cols)
-    bill = p["method"].fillna("").astype(str).str.contains(policy.bill_pattern, flags=re.IGNORECASE)
+    bill = p["method"].fillna("").astype(str).str.contains("(?i)" + policy.bill_pattern)
     received = p["payment_date"] <= as_of if "payment_date" in p else True
     pending = bill & received & (p["maturity_date"] > as_of)
     out = p[pending.fillna(False).to_numpy()]

@@ -7,6 +7,7 @@ Days past due = as_of − due date; with AS_OF = 2026-03-31: 2026-03-21 is 10 da
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -647,3 +648,16 @@ def test_late_payer_from_amount_weighted_days_late_of_settled_invoices():
     late = found(age(ledger(rows, payments)), "customer-pays-late")
     assert [(f.entity, f.evidence["days"], f.evidence["invoices"], f.evidence["threshold"]) for f in late] == [
         ("C1", 35.0, 3, 30)]
+
+
+@given(st.lists(st.tuples(st.integers(-1000, 50_000),
+                          st.lists(st.integers(0, 20_000), min_size=3, max_size=3)), min_size=1, max_size=20))
+def test_property_vectorised_countback_equals_the_worked_rule(groups):
+    from salesrisk.core.receivables import countback_many
+
+    days = [30, 31, 28]
+    many = countback_many(np.array([g[0] for g in groups], dtype=float),
+                          np.array([g[1] for g in groups], dtype=float), np.array(days, dtype=float))
+    for (ar, sales), got in zip(groups, many, strict=True):
+        one = countback_dso(ar, sales, days)
+        assert (np.isnan(got) if one is None else got == pytest.approx(one))
