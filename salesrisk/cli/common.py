@@ -75,6 +75,11 @@ ConfigOpt = Annotated[Path | None, typer.Option("--config", help="A folder with 
 DayFirstOpt = Annotated[bool | None, typer.Option("--dayfirst/--monthfirst", help="Read ambiguous dates such as "
                                                   "05/01/2024 day-first or month-first; default: decided "
                                                   "from the data.", show_default=False)]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write the annotated workbook (.xlsx) here.",
+                                             show_default=False)]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace output files that already exist.")]
+FullOpt = Annotated[bool, typer.Option("--full", help="Copy every row into the workbook, even on ledgers over "
+                                       "100,000 rows (default there: the rows that need attention).")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback on errors.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
 

@@ -15,10 +15,13 @@ from salesrisk.cli.common import (
     DayFirstOpt,
     DebugOpt,
     FailOnOpt,
+    ForceOpt,
     Format,
     FormatOpt,
+    FullOpt,
     LangOpt,
     LedgerArg,
+    OutOpt,
     QuietOpt,
     default_lang,
     exit_code_for,
@@ -27,9 +30,11 @@ from salesrisk.cli.common import (
     write_stdout,
 )
 from salesrisk.io.reader import read_ledger
+from salesrisk.io.writer import check_output, write_workbook
 from salesrisk.overdue import age_receivables
 from salesrisk.report import jsonout
 from salesrisk.report import overdue as report
+from salesrisk.report.workbook import overdue_sheets
 
 
 class CsvTable(StrEnum):
@@ -46,6 +51,9 @@ def overdue(
     lang: LangOpt = None,
     format: FormatOpt = Format.table,
     table: Annotated[CsvTable, typer.Option("--table", help="Which table --format csv prints.")] = CsvTable.customers,
+    out: OutOpt = None,
+    full: FullOpt = False,
+    force: ForceOpt = False,
     fail_on: FailOnOpt = None,
     columns: ColumnsOpt = None,
     config: ConfigOpt = None,
@@ -57,8 +65,12 @@ def overdue(
     follow-up tasks per owner."""
     lang_code = lang.value if lang else default_lang()
     as_of_date = parse_as_of(as_of)
-    result = age_receivables(read_ledger(ledger, columns=columns, config_dir=config, dayfirst=dayfirst), as_of_date,
-                        config_dir=config)
+    if out is not None:
+        check_output(out, force, [ledger])  # before the work, not after it
+    book = read_ledger(ledger, columns=columns, config_dir=config, dayfirst=dayfirst)
+    result = age_receivables(book, as_of_date, config_dir=config)
+    if out is not None:
+        write_workbook(out, overdue_sheets(result, book, lang_code, full=full), force=force, inputs=[ledger])
     if format is Format.json:
         write_stdout(jsonout.dumps(result.to_dict(lang_code)))
     elif format is Format.csv:
