@@ -72,7 +72,7 @@ def overdue_sheets(result: Overdue, ledger: Ledger, lang: str, full: bool = Fals
     sheets = [_receivables_sheet(result, ledger, lang, full, notes)]
     if "customers" in ledger:
         sheets.append(_customers_sheet(result, ledger.tables["customers"], lang))
-    sheets += [_tasks_sheet(result, lang), _findings_sheet(result, lang)]
+    sheets += [tasks_sheet(result, lang), _findings_sheet(result, lang)]
     for name, table in ledger.tables.items():
         if name in ("receivables", "customers"):
             continue
@@ -179,7 +179,7 @@ def _customers_sheet(result: Overdue, table: Table, lang: str) -> Sheet:
     return Sheet(table.sheet or "customers", out.reset_index(drop=True), kinds, severity_column=w("flag", lang))
 
 
-def _tasks_sheet(result: Overdue, lang: str) -> Sheet:
+def tasks_sheet(result: Overdue, lang: str) -> Sheet:
     from salesrisk.overdue import task_records
 
     records = task_records(result.tasks, lang)
