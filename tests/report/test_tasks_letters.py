@@ -20,7 +20,7 @@ from salesrisk.report.tasks_letters import (
     plan_files,
     task_files,
 )
-from salesrisk.report.workbook import _tasks_sheet
+from salesrisk.report.workbook import tasks_sheet
 
 ROOT = Path(__file__).parents[2]
 SAMPLE = ROOT / "sample_data" / "ledger_zh.xlsx"
@@ -74,7 +74,7 @@ def test_one_task_book_per_assignee_and_the_departed_reps_customers_go_to_his_ma
     chen = files["陈明"][0].frame
     assert set(handed["task_id"]) <= set(chen["任务编号"])
     # The same columns as the main workbook's Tasks sheet.
-    main = _tasks_sheet(result, "zh")
+    main = tasks_sheet(result, "zh")
     assert [s.name for s in files["陈明"]] == [main.name, "应收明细"]
     assert list(chen.columns) == list(main.frame.columns)
 
