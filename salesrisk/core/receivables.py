@@ -12,6 +12,8 @@ from fractions import Fraction
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from salesrisk.config import ReceivablesPolicy
 from salesrisk.errors import InputError
@@ -51,26 +53,69 @@ def _fifo(debits: pd.DataFrame, credits: pd.DataFrame, key: str) -> tuple[np.nda
     if credits.empty:
         return applied, covered, pd.Series(leftover, dtype="int64")
     credits = credits.sort_values([key, "date"], kind="stable")
-    by_key = debits.groupby(key, sort=False).indices
-    for group, chunk in credits.groupby(key, sort=False):
-        cents = chunk["cents"].to_numpy(dtype=np.int64)
-        total = int(cents.sum())
-        idx = by_key.get(group)
-        if idx is None or total <= 0:
+    # Each key's debits, in the order given: positions grouped by one stable sort (what
+    # debits.groupby(key, sort=False).indices gives, without its per-group Python work on text keys).
+    debit_codes, debit_keys = pd.factorize(debits[key], sort=False)
+    by_key = np.argsort(debit_codes, kind="stable")
+    by_key = by_key[debit_codes[by_key] >= 0]
+    first_of = np.searchsorted(debit_codes[by_key], np.arange(len(debit_keys) + 1), side="left")
+    # The groups are contiguous runs of the sorted credits (in the order groupby(sort=False) visits them;
+    # missing keys, sorted last, are dropped as groupby drops them): numpy slices instead of sub-frames.
+    codes, groups = pd.factorize(credits[key], sort=False)
+    debit_group = pd.Index(debit_keys).get_indexer(groups) if len(groups) else np.array([], int)
+    n_valid = int((codes >= 0).sum())
+    starts = np.flatnonzero(np.r_[True, codes[1:n_valid] != codes[: n_valid - 1]]) if n_valid else np.array([], int)
+    ends = np.r_[starts[1:], n_valid]
+    all_cents = credits["cents"].to_numpy(dtype=np.int64)
+    all_dates = credits["date"].to_numpy(dtype="datetime64[ns]")
+    all_opens = debits["open"].to_numpy(dtype=np.int64)
+    totals = np.add.reduceat(all_cents[:n_valid], starts) if n_valid else np.array([], np.int64)
+    for start, end, total in zip(starts.tolist(), ends.tolist(), totals.tolist(), strict=True):
+        code = codes[start]
+        group, d = groups[code], debit_group[code]
+        if d < 0 or total <= 0:
             leftover[group] = total
             continue
-        opens = debits["open"].to_numpy(dtype=np.int64)[idx]
+        idx = by_key[first_of[d]:first_of[d + 1]]
+        opens = all_opens[idx]
         before = np.cumsum(opens) - opens
         take = np.clip(total - before, 0, opens)
         applied[idx] = take
-        paid_to = np.maximum.accumulate(np.cumsum(cents))
         full = np.flatnonzero((take == opens) & (opens > 0))
         if len(full):
+            paid_to = np.maximum.accumulate(np.cumsum(all_cents[start:end]))
             j = np.searchsorted(paid_to, (before + opens)[full], side="left")
-            dates = chunk["date"].to_numpy(dtype="datetime64[ns]")
-            covered[idx[full]] = dates[np.minimum(j, len(dates) - 1)]
+            covered[idx[full]] = all_dates[start:end][np.minimum(j, end - start - 1)]
         leftover[group] = total - int(take.sum())
     return applied, covered, pd.Series(leftover, dtype="int64")
+
+
+def _kinds(credit: np.ndarray, retention: np.ndarray, index: pd.Index) -> pd.Series | np.ndarray:
+    """credit_note / retention / invoice per row: the column np.where gives once pandas has stored it as
+    Arrow text, built in Arrow from three codes instead of a million Python strings."""
+    kinds = np.where(credit, 0, np.where(retention, 2, 1)).astype(np.int8)
+    names = ["credit_note", "invoice", "retention"]
+    dtype = pd.Series(np.array(names)).dtype  # what pandas makes of a numpy text column
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return np.array(names)[kinds]
+    text = pa.DictionaryArray.from_arrays(pa.array(kinds), pa.array(names, pa.large_string())).cast(pa.large_string())
+    return pd.Series(text, dtype=dtype, index=index)
+
+
+def _category(values: pd.Series) -> pd.Series:
+    """values.astype("category"). Text already in strictly increasing order with nothing missing (invoice
+    numbers, as ledgers usually list them) is its own sorted categories, coded 0..n-1: the same result
+    without hashing a million strings."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow" and len(values) > 1:
+        text = pa.array(values)
+        if isinstance(text, pa.ChunkedArray):
+            text = text.combine_chunks()
+        # Arrow compares UTF-8 bytewise, i.e. by code point, as Python (and so pandas' sort) does.
+        if not text.null_count and pc.all(pc.greater(text.slice(1), text.slice(0, len(text) - 1))).as_py():
+            dtype = pd.CategoricalDtype(pd.Index(pd.array(text, dtype=values.dtype)), ordered=False)
+            return pd.Series(pd.Categorical.from_codes(np.arange(len(text)), dtype=dtype), index=values.index,
+                             name=values.name)
+    return values.astype("category")
 
 
 def _prepare(frames: Mapping[str, pd.DataFrame], policy: ReceivablesPolicy) -> pd.DataFrame:
@@ -92,7 +137,7 @@ def _prepare(frames: Mapping[str, pd.DataFrame], policy: ReceivablesPolicy) -> p
     # "(?i)" rather than flags= keeps the match in Arrow's kernel instead of a Python loop.
     credit = amount.lt(0).fillna(False) | doc.str.contains("(?i)" + policy.credit_note_pattern)
     retention = doc.str.contains("(?i)" + policy.retention_pattern) & ~credit
-    out["kind"] = np.where(credit, "credit_note", np.where(retention, "retention", "invoice"))
+    out["kind"] = _kinds(credit.to_numpy(dtype=bool), retention.to_numpy(dtype=bool), out.index)
     out["amount"] = amount
     for col in ("invoice_date", "due_date", "paid_amount", "paid_date", "outstanding", "order_id", "contract_id",
                 "owner"):
@@ -106,7 +151,7 @@ def _prepare(frames: Mapping[str, pd.DataFrame], policy: ReceivablesPolicy) -> p
     for col in ("customer_id", "currency", "key", "customer_name", "owner", "invoice_id", "order_id",
                 "contract_id"):
         if col in out:
-            out[col] = out[col].astype("category")
+            out[col] = _category(out[col])
     return out
 
 
@@ -144,7 +189,9 @@ def _settle(ar: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Time
         dates = p["payment_date"] if "payment_date" in p else pd.Series(pd.NaT, index=p.index)
         refs = p["invoice_id"] if "invoice_id" in p else pd.Series(pd.NA, index=p.index, dtype="string")
         known = set(debits["invoice_id"].dropna())
-        by_ref = refs.isin(known).fillna(False)
+        # refs.isin(known), by hash lookup: pandas' isin on Arrow strings converts the set one value at a
+        # time (~4 µs each), seconds for a large ledger.
+        by_ref = pd.Series(pd.Index(list(known)).get_indexer(refs) >= 0, index=refs.index)
         if by_ref.any():
             first_row = debits.reset_index().drop_duplicates("invoice_id").set_index("invoice_id")["index"]
             target = refs[by_ref].map(first_row)
@@ -187,8 +234,20 @@ def _settle(ar: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Time
         pool.append((debits["key"].iat[i], ref_date.iat[i], int(excess[i])))
     debits["paid"] = applied_ref
     debits["open"] = debits["amount"].to_numpy(dtype=np.int64) - applied_ref
-    order = ["key", "due_date" if "due_date" in debits else "invoice_date", "invoice_date"]
-    debits = debits.sort_values([c for c in dict.fromkeys(order) if c in debits], kind="stable", na_position="last")
+    # FIFO order (customer, due, invoice date) as positions: only the two columns FIFO needs are put in that
+    # order, not the whole frame, which stays in row order (as the sort_index at the end had it).
+    by = ["key", "due_date" if "due_date" in debits else "invoice_date", "invoice_date"]
+    by = [c for c in dict.fromkeys(by) if c in debits]
+    fifo_order = (debits[by].reset_index(drop=True).sort_values(by, kind="stable", na_position="last")
+                  .index.to_numpy())
+
+    def in_fifo_order(values: pd.Series) -> pd.Series:
+        return values.iloc[fifo_order].reset_index(drop=True)
+
+    def from_fifo_order(values: np.ndarray) -> np.ndarray:
+        out = np.empty_like(values)
+        out[fifo_order] = values
+        return out
 
     # Credit notes settle the invoices of their own order first, then the customer's oldest.
     debits["credited"] = 0
@@ -201,7 +260,9 @@ def _settle(ar: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Time
                 "key": notes.loc[keyed, "key"].astype(str) + _SEP + notes.loc[keyed, "order_id"].astype(str),
                 "date": note_date[keyed], "cents": note_cents[keyed]})
             dkey = debits["key"].astype(str) + _SEP + debits["order_id"].astype(str)
-            took, _, left = _fifo(pd.DataFrame({"key": dkey, "open": debits["open"]}), by_order, "key")
+            took, _, left = _fifo(pd.DataFrame({"key": in_fifo_order(dkey), "open": in_fifo_order(debits["open"])}),
+                                  by_order, "key")
+            took = from_fifo_order(took)
             debits["credited"] = took
             debits["open"] -= took
             for k, cents in left.items():
@@ -212,7 +273,9 @@ def _settle(ar: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Time
     pool += list(zip(notes["key"], note_date, note_cents.astype(int), strict=True))
 
     credits = pd.DataFrame(pool, columns=["key", "date", "cents"])
-    took, covered, left = _fifo(debits[["key", "open"]], credits, "key")
+    took, covered, left = _fifo(pd.DataFrame({"key": in_fifo_order(debits["key"]),
+                                              "open": in_fifo_order(debits["open"])}), credits, "key")
+    took, covered = from_fifo_order(took), from_fifo_order(covered)
     debits["credited"] += took
     debits["outstanding"] = debits["open"] - took
     ref_closed = debits["open"].eq(0) & debits["paid"].gt(0)
@@ -220,6 +283,8 @@ def _settle(ar: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Time
     prior = ref_date.reindex(debits.index)
     settled = settled.where(settled.isna() | prior.isna() | (settled >= prior), prior)
     debits["settled_date"] = settled.where(~ref_closed, prior).where(debits["outstanding"].eq(0))
+    if not debits.index.is_unique:  # the order the sort_index below would have left rows with equal labels in
+        debits = debits.iloc[fifo_order]
     return debits.drop(columns=["open"]).sort_index(), allocation, left[left > 0]
 
 
@@ -357,6 +422,10 @@ def _owner_of(rows: pd.DataFrame, frames: Mapping[str, pd.DataFrame]) -> pd.Seri
     if customers is not None and "owner" in customers and "customer_id" in customers:
         by_customer = customers.drop_duplicates("customer_id").set_index("customer_id")["owner"]
         owner = owner.fillna(rows["customer_id"].map(by_customer))
+    if isinstance(owner.dtype, pd.CategoricalDtype) and isinstance(owner.cat.categories.dtype, pd.StringDtype):
+        # The few categories to text, then taken by code: the same as astype("string"), without a million strings.
+        text = owner.cat.categories.astype("string").array
+        return pd.Series(text.take(owner.cat.codes.to_numpy(), allow_fill=True), index=owner.index, name=owner.name)
     return owner.astype("string")
 
 
@@ -660,6 +729,7 @@ def _late_payers(debits: pd.DataFrame, as_of: pd.Timestamp, policy: ReceivablesP
 def _customer_findings(customers: pd.DataFrame, open_: pd.DataFrame, policy: ReceivablesPolicy) -> list[Finding]:
     levels = {lv.level: lv for lv in policy.dunning}
     findings = []
+    left_by_customer = None
     for (cust, cur), c in customers.iterrows():
         name = c["customer_name"] if pd.notna(c["customer_name"]) else cust
         if c["overdue"] > 0:
@@ -671,11 +741,12 @@ def _customer_findings(customers: pd.DataFrame, open_: pd.DataFrame, policy: Rec
                           "level": lv.level, "threshold": lv.days, "to": lv.to, "action": lv.en, "action_zh": lv.zh},
                 level=lv.severity))  # the level's severity: L1 low … L4 critical
         if c["handover"]:
-            rows = open_[(open_["customer_id"] == cust) & (open_["currency"] == cur)]
-            left = rows["owner_left"].dropna()
+            if left_by_customer is None:  # the earliest departure per customer, once, not a scan per customer
+                left_by_customer = open_.groupby(["customer_id", "currency"], observed=True)["owner_left"].min()
+            left = left_by_customer.get((cust, cur), pd.NaT)
             findings.append(Finding(
                 "owner-departed", table="receivables", entity=str(cust), value=str(c["owner"]),
-                evidence={"customer": name, "owner": c["owner"], "left": left.min().date().isoformat() if len(left) else "",
+                evidence={"customer": name, "owner": c["owner"], "left": left.date().isoformat() if pd.notna(left) else "",
                           "assignee": c["assignee"] if pd.notna(c["assignee"]) else "?", "amount": _yuan(c["outstanding"]),
                           "currency": cur, "invoices": int(c["invoices_open"])}))
         if c["disputed"] > 0:

@@ -3,6 +3,8 @@ row fills, Tasks and Findings — all from the same result the terminal and JSON
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from salesrisk import schema
@@ -14,6 +16,7 @@ from salesrisk.report.overdue import headlines
 # Above this many receivable rows the workbook keeps only the rows that need attention (open and overdue,
 # disputed or due soon) unless --full is given: writing is the slow part, and nobody scrolls a million rows.
 FULL_COPY_ROWS = 100_000
+SHEET_ROWS = 1_000_000  # rows per sheet when a full copy outgrows Excel's 1,048,576: it continues on "… (2)"
 
 _KINDS = {schema.MONEY: MONEY, schema.DATE: DATE, schema.INT: INT, schema.NUMBER: NUMBER,
           schema.PERCENT: PERCENT}
@@ -82,7 +85,21 @@ def overdue_sheets(result: Overdue, ledger: Ledger, lang: str, full: bool = Fals
             notes.append(w("skipped", lang, sheet=label, total=len(frame)))
             continue
         sheets.append(Sheet(label, frame.reset_index(drop=True), kinds))
-    return [_summary_sheet(result, lang, notes), *sheets]
+    return [_summary_sheet(result, lang, notes), *(part for sheet in sheets for part in split_rows(sheet))]
+
+
+def split_rows(sheet: Sheet, limit: int = SHEET_ROWS) -> list[Sheet]:
+    """A sheet too long for Excel as several sheets of at most `limit` rows, nothing dropped."""
+    if len(sheet.frame) <= limit:
+        return [sheet]
+    parts = []
+    for n, start in enumerate(range(0, len(sheet.frame), limit)):
+        stop = start + limit
+        parts.append(replace(
+            sheet, name=sheet.name if n == 0 else f"{sheet.name} ({n + 1})",
+            frame=sheet.frame.iloc[start:stop].reset_index(drop=True),
+            comments={i - start: text for i, text in sheet.comments.items() if start <= i < stop}))
+    return parts
 
 
 def _summary_sheet(result: Overdue, lang: str, notes: list[str]) -> Sheet:

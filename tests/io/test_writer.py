@@ -80,3 +80,30 @@ def test_names_safe_on_every_os():
     assert sheet_name("应收[2025]/明细:*?", taken) == "应收_2025__明细___"
     assert sheet_name("A" * 40, taken) == "A" * 31
     assert sheet_name("a" * 40, taken) == "a" * 27 + " (2)"
+
+
+def test_streamed_rows_are_the_bytes_write_row_writes(tmp_path, monkeypatch):
+    frame = pd.DataFrame({
+        "文本": ["普通", "a & b <c>", " lead", "trail ", "_x0041_", "=1+1", None, "x" * 40_000, "é"] * 300,
+        "金额": pd.array([1, -250, None, 0, 99_999_999_999, 5, 6, 7, 8] * 300, dtype="Int64"),
+        "日期": pd.to_datetime(["2026-01-05", None, "2024-02-29", "1900-03-01", "2026-06-30", "2026-06-30",
+                                "2026-06-30", "2026-06-30", "2026-06-30"] * 300),
+        "flag": ["critical", None, "low", None, None, "info", "high", "medium", None] * 300,
+    })
+    sheet = Sheet("s", frame, {"金额": MONEY, "日期": DATE}, severity_column="flag", comments={3: "why"})
+    fast = write_workbook(tmp_path / "fast.xlsx", [sheet])
+    monkeypatch.setattr(writer, "_can_stream", lambda *a, **k: False)
+    slow = write_workbook(tmp_path / "slow.xlsx", [sheet])
+    with zipfile.ZipFile(fast) as a, zipfile.ZipFile(slow) as b:
+        assert a.read("xl/worksheets/sheet1.xml") == b.read("xl/worksheets/sheet1.xml")
+
+
+def test_a_sheet_longer_than_excel_allows_continues_on_another_sheet():
+    from salesrisk.report.workbook import split_rows
+
+    sheet = Sheet("应收账款", pd.DataFrame({"a": range(25)}), comments={3: "x", 12: "y", 24: "z"})
+    parts = split_rows(sheet, limit=10)
+    assert [p.name for p in parts] == ["应收账款", "应收账款 (2)", "应收账款 (3)"]
+    assert [len(p.frame) for p in parts] == [10, 10, 5]
+    assert [p.comments for p in parts] == [{3: "x"}, {2: "y"}, {4: "z"}]
+    assert parts[2].frame["a"].tolist() == [20, 21, 22, 23, 24]
