@@ -54,12 +54,14 @@ class Sheet:
     landscape_one_page: bool = False  # print landscape, one page wide (the Summary)
 
 
-def safe_filename(name: str, suffix: str = ".xlsx", limit: int = 120) -> str:
+def safe_filename(name: str, suffix: str = ".xlsx", limit: int = 180) -> str:
     """A file name every OS accepts, keeping Chinese and other letters: no separators, reserved characters,
-    control characters, trailing dots or spaces, nor Windows device names."""
+    control characters, leading dots (hidden files), trailing dots or spaces, Windows device names, nor more
+    than `limit` bytes of UTF-8 (file systems count bytes: 255 at most)."""
     text = unicodedata.normalize("NFC", str(name))
-    text = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", text).strip().rstrip(". ")
-    text = re.sub(r"\s+", " ", text)[:limit] or "_"
+    text = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", text).strip().lstrip(".").rstrip(". ")
+    text = re.sub(r"\s+", " ", text)
+    text = text.encode("utf-8")[:limit].decode("utf-8", errors="ignore").rstrip(". ") or "_"
     if text.split(".")[0].upper() in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                                       *(f"LPT{i}" for i in range(1, 10))}:
         text = f"_{text}"

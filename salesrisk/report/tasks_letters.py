@@ -407,25 +407,17 @@ def letters(result: Overdue, ledger: Ledger, lang: str,
 
 # --- writing ---------------------------------------------------------------------------------------
 
-def _stem(key: str) -> str:
-    """The file's name before safe_filename: no leading dots (hidden files), at most _STEM_BYTES of UTF-8."""
-    text = str(key).lstrip(". ") or "_"
-    while len(text.encode("utf-8")) > _STEM_BYTES:
-        text = text[:-1]
-    return text
-
-
 def plan_files(folder: str | Path, books: dict[str, list[Sheet]]) -> dict[Path, list[Sheet]]:
     """The path of each book in folder: safe_filename of its key, made unique (regardless of case, as
-    Windows and macOS compare names) with " (2)", " (3)" …"""
+    Windows and macOS compare names) with " (2)", " (3)" … kept inside the byte limit."""
     folder = Path(folder)
     taken: set[str] = set()
     out: dict[Path, list[Sheet]] = {}
     for key, sheets in books.items():
-        stem = _stem(key)
-        name, n = safe_filename(stem), 2
+        name, n = safe_filename(key, limit=_STEM_BYTES), 2
         while name.casefold() in taken:
-            name, n = safe_filename(f"{_stem(stem[:100])} ({n})"), n + 1
+            tag = f" ({n})"
+            name, n = safe_filename(key, suffix="", limit=_STEM_BYTES - len(tag)) + tag + ".xlsx", n + 1
         taken.add(name.casefold())
         out[folder / name] = sheets
     return out

@@ -75,7 +75,9 @@ def test_charts_are_native_excel_charts(tmp_path):
 def test_names_safe_on_every_os():
     assert safe_filename('王磊/陈明:"A"*?<>|') == "王磊_陈明__A______.xlsx"
     assert safe_filename("CON") == "_CON.xlsx"
-    assert safe_filename("../../etc ") == ".._.._etc.xlsx"
+    assert safe_filename("../../etc ") == "_.._etc.xlsx"
+    long = safe_filename("华" * 200)
+    assert len(long.encode("utf-8")) <= 185 and long.startswith("华" * 60)
     taken: set[str] = set()
     assert sheet_name("应收[2025]/明细:*?", taken) == "应收_2025__明细___"
     assert sheet_name("A" * 40, taken) == "A" * 31
