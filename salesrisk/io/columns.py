@@ -27,6 +27,16 @@ def strip_brackets(text: object) -> str:
     return _BRACKETED.sub("", unicodedata.normalize("NFKC", str(text)))
 
 
+def column_letter(i: int) -> str:
+    """Excel's name of the 0-based column i: 0 → "A", 27 → "AB"."""
+    letters = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
 @dataclass(frozen=True)
 class Aliases:
     """The alias vocabulary, normalised for lookup; built from columns.yaml plus a user's extension."""

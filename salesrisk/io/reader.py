@@ -16,7 +16,7 @@ from salesrisk.core.quality import duplicate_rows
 from salesrisk.errors import InputError, MissingFieldError
 from salesrisk.findings import KIND_NAMES, Finding
 from salesrisk.io import values
-from salesrisk.io.columns import Aliases, normalise_header
+from salesrisk.io.columns import Aliases, column_letter, normalise_header
 from salesrisk.io.sources import RawSheet, list_files, open_sheets
 
 _SUBTOTAL = re.compile(r"^(本页|本月|本年|本期|本日|累计|总)?(合计|小计|总计)\d*$|^(sub)?totals?$|^grandtotal$|^sum$")
@@ -255,12 +255,7 @@ def _header_texts(row: list[object]) -> list[str]:
 
 
 def _column_letter(i: int) -> str:
-    letters = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        letters = chr(65 + r) + letters
-    return f"column {letters}"
+    return f"column {column_letter(i)}"
 
 
 def _find_header(rows: list[list[object]], aliases: Aliases) -> int:
@@ -320,8 +315,8 @@ def _map_columns(raw: RawSheet, table: str, headers: list[str], aliases: Aliases
         if header in mapping and fld is not None:
             first = headers.index(header)
             raise InputError(
-                f"{raw.where}: the header '{header}' appears twice (columns {_column_letter(first)[7:]} and "
-                f"{_column_letter(i)[7:]}); rename one so it is clear which is the {fld}"
+                f"{raw.where}: the header '{header}' appears twice (columns {column_letter(first)} and "
+                f"{column_letter(i)}); rename one so it is clear which is the {fld}"
             )
         if header in mapping:
             findings.append(Finding("header-duplicate", table=table, column=header))

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from salesrisk.errors import InputError
+from salesrisk.io.columns import column_letter
 
 MONEY, DATE, INT, NUMBER, PERCENT, TEXT = "money", "date", "int", "number", "percent", "text"
 SEVERITY_FILLS = {"critical": "#F4B6B6", "high": "#F8CBAD", "medium": "#FFE699", "low": "#DDEBF7"}
@@ -191,7 +192,7 @@ def _write_sheet(workbook, sheet: Sheet, name: str, f: dict) -> None:
         _write_rows(ws, frame, kinds, first, sev_col, comments)
     last = first + len(frame) - 1
     if len(frame) and sheet.severity_column in columns:
-        letter = _letter(sev_col)
+        letter = column_letter(sev_col)
         for sev, fmt in f["fills"].items():
             ws.conditional_format(first, 0, last, len(columns) - 1, {
                 "type": "formula", "criteria": f'=${letter}{first + 1}="{sev}"', "format": fmt})
@@ -416,9 +417,9 @@ def _add_chart(workbook, ws, sheet: str, chart: Chart) -> None:
     for i, col in enumerate(chart.value_cols):
         c.add_series({
             "name": chart.series_names[i] if i < len(chart.series_names) else f"series {i + 1}",
-            "categories": f"={quoted}!${_letter(chart.category_col)}${chart.first_row + 1}:"
-                          f"${_letter(chart.category_col)}${chart.last_row + 1}",
-            "values": f"={quoted}!${_letter(col)}${chart.first_row + 1}:${_letter(col)}${chart.last_row + 1}",
+            "categories": f"={quoted}!${column_letter(chart.category_col)}${chart.first_row + 1}:"
+                          f"${column_letter(chart.category_col)}${chart.last_row + 1}",
+            "values": f"={quoted}!${column_letter(col)}${chart.first_row + 1}:${column_letter(col)}${chart.last_row + 1}",
         })
     c.set_title({"name": chart.title, "name_font": {"name": "Microsoft YaHei", "size": 11}})
     c.set_legend({"position": "bottom"})
@@ -427,13 +428,6 @@ def _add_chart(workbook, ws, sheet: str, chart: Chart) -> None:
     ws.insert_chart(chart.anchor, c)
 
 
-def _letter(i: int) -> str:
-    letters = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
 
 
 def _width(header: str, kind: str) -> int:
