@@ -122,5 +122,22 @@ def exit_code_for(findings: list[Finding], fail_on: Severity | None) -> int:
     return 1 if any(SEVERITY_RANK[f.severity] >= threshold for f in findings) else 0
 
 
+def emit(format: Format, lang: str, result, report, **csv_options) -> None:
+    """Print the result in the chosen format, the same way for every command.
+    `report` is the command's report module (render_terminal / render_markdown / render_csv)."""
+    from rich.console import Console
+
+    from salesrisk.report import jsonout
+
+    if format is Format.json:
+        write_stdout(jsonout.dumps(result.to_dict(lang)))
+    elif format is Format.csv:
+        write_stdout(report.render_csv(result, lang, **csv_options))
+    elif format is Format.markdown:
+        write_stdout(report.render_markdown(result, lang))
+    else:
+        Console().print(report.render_terminal(result, lang))
+
+
 def write_stdout(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from salesrisk.cli.common import (
     AsOfOpt,
@@ -25,16 +24,16 @@ from salesrisk.cli.common import (
     OutOpt,
     QuietOpt,
     default_lang,
+    emit,
     exit_code_for,
     guarded,
     parse_as_of,
-    write_stdout,
 )
 from salesrisk.io.reader import read_ledger
 from salesrisk.io.writer import check_output, write_workbook
 from salesrisk.overdue import age_receivables
-from salesrisk.report import jsonout, tasks_letters
 from salesrisk.report import overdue as report
+from salesrisk.report import tasks_letters
 from salesrisk.report.workbook import overdue_sheets
 
 TasksDirOpt = Annotated[Path | None, typer.Option(
@@ -105,12 +104,5 @@ def overdue(
                       or templates.company[lang_code] != tasks_letters.DEFAULT_COMPANY[lang_code])
             unset = "" if signed else " (unsigned: set company: in your copy of configs/letters.yaml)"
             typer.echo(f"wrote {len(letter_plan)} letters to {letters_dir}{unset}", err=True)
-    if format is Format.json:
-        write_stdout(jsonout.dumps(result.to_dict(lang_code)))
-    elif format is Format.csv:
-        write_stdout(report.render_csv(result, lang_code, table.value))
-    elif format is Format.markdown:
-        write_stdout(report.render_markdown(result, lang_code))
-    else:
-        Console().print(report.render_terminal(result, lang_code))
+    emit(format, lang_code, result, report, table=table.value)
     raise typer.Exit(exit_code_for(result.findings, fail_on))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 
 from salesrisk.cli.common import (
     AsOfOpt,
@@ -18,13 +17,12 @@ from salesrisk.cli.common import (
     LedgerArg,
     QuietOpt,
     default_lang,
+    emit,
     exit_code_for,
     guarded,
     parse_as_of,
-    write_stdout,
 )
 from salesrisk.io.reader import read_ledger
-from salesrisk.report import jsonout
 from salesrisk.report import validate as report
 from salesrisk.validate import validate_ledger
 
@@ -48,12 +46,5 @@ def validate(
     as_of_date = parse_as_of(as_of)
     result = validate_ledger(read_ledger(ledger, columns=columns, config_dir=config, dayfirst=dayfirst),
                              as_of=as_of_date)
-    if format is Format.json:
-        write_stdout(jsonout.dumps(result.to_dict(lang_code)))
-    elif format is Format.csv:
-        write_stdout(report.render_csv(result, lang_code))
-    elif format is Format.markdown:
-        write_stdout(report.render_markdown(result, lang_code))
-    else:
-        Console().print(report.render_terminal(result, lang_code))
+    emit(format, lang_code, result, report)
     raise typer.Exit(exit_code_for(result.findings, fail_on))
