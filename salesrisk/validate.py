@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from salesrisk.config import load_receivables_policy
 from salesrisk.core.quality import check_quality
 from salesrisk.findings import SEVERITIES, Finding, findings_frame
 from salesrisk.io.reader import Ledger
@@ -56,12 +58,15 @@ class Validation:
         }
 
 
-def validate_ledger(ledger: Ledger, as_of: pd.Timestamp | str | None = None) -> Validation:
+def validate_ledger(ledger: Ledger, as_of: pd.Timestamp | str | None = None,
+                    config_dir: str | Path | None = None) -> Validation:
     """Reading findings plus data-quality findings, with columns named as the user's headers name them.
 
     as_of (a date) enables the dates-after-as-of check; the library never reads the clock."""
     as_of = pd.Timestamp(as_of).normalize() if as_of is not None else None
-    quality = check_quality({name: t.frame for name, t in ledger.tables.items()}, as_of)
+    policy = load_receivables_policy(config_dir)
+    quality = check_quality({name: t.frame for name, t in ledger.tables.items()}, as_of,
+                            credit_note_pattern=policy.credit_note_pattern)
     headers = {name: {f: h for h, f in t.columns.items() if f} for name, t in ledger.tables.items()}
     for fields in headers.values():
         # Ids filled from names are reported under the name column the user has.

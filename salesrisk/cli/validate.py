@@ -45,6 +45,6 @@ def validate(
     lang_code = lang.value if lang else default_lang()
     as_of_date = parse_as_of(as_of)
     result = validate_ledger(read_ledger(ledger, columns=columns, config_dir=config, dayfirst=dayfirst),
-                             as_of=as_of_date)
+                             as_of=as_of_date, config_dir=config)
     emit(format, lang_code, result, report)
     raise typer.Exit(exit_code_for(result.findings, fail_on))

@@ -14,7 +14,6 @@ from salesrisk.findings import Finding
 # Dates that record something that has happened, so cannot lie after the as-of date.
 PAST_DATES = ("invoice_date", "paid_date", "payment_date", "order_date", "sign_date", "created_date",
               "return_date", "last_activity_date", "hire_date", "delivered_date")
-CREDIT_NOTE = re.compile(r"红字|红冲|贷项|冲销|冲红|退货|退款|折让|credit|return|refund|\bcn\b", re.IGNORECASE)
 AMOUNT_TABLES = ("receivables", "payments", "orders", "contracts")
 
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -40,8 +39,10 @@ def _money(cents: object) -> str:
     return f"{int(cents) / 100:,.2f}"
 
 
-def check_quality(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | None = None) -> list[Finding]:
-    """Every data-quality finding over the canonical tables."""
+def check_quality(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | None = None, *,
+                  credit_note_pattern: str) -> list[Finding]:
+    """Every data-quality finding over the canonical tables; credit notes are recognised by the same
+    pattern the receivables policy uses (configs/receivables.yaml)."""
     findings: list[Finding] = []
     for name, frame in frames.items():
         findings += _duplicates(name, frame)
@@ -50,7 +51,7 @@ def check_quality(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | None
         if as_of is not None:
             findings += _after_as_of(name, frame, as_of)
     if "receivables" in frames:
-        findings += _receivable_amounts(frames["receivables"])
+        findings += _receivable_amounts(frames["receivables"], credit_note_pattern)
     for name in AMOUNT_TABLES:
         if name in frames and name != "receivables" and "amount" in frames[name]:
             zero = frames[name]["amount"].eq(0).fillna(False)
@@ -136,7 +137,7 @@ def _after_as_of(name: str, frame: pd.DataFrame, as_of: pd.Timestamp) -> list[Fi
     return findings
 
 
-def _receivable_amounts(frame: pd.DataFrame) -> list[Finding]:
+def _receivable_amounts(frame: pd.DataFrame, credit_note_pattern: str) -> list[Finding]:
     findings = []
     if "amount" not in frame:
         return findings
@@ -146,7 +147,7 @@ def _receivable_amounts(frame: pd.DataFrame) -> list[Finding]:
     negative = amount.lt(0).fillna(False)
     for col in ("doc_type", "status"):
         if col in frame:
-            negative &= ~frame[col].fillna("").str.contains(CREDIT_NOTE)
+            negative &= ~frame[col].fillna("").astype(str).str.contains("(?i)" + credit_note_pattern)
     findings += [Finding("negative-not-credit-note", table="receivables", row=int(r), column="amount",
                          value=_money(v)) for r, v in amount[negative.to_numpy()].items()]
     if "due_date" in frame and "invoice_date" in frame:

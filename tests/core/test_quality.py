@@ -1,8 +1,17 @@
 import pandas as pd
 
-from salesrisk.core.quality import check_quality, uscc_problem
+from salesrisk.config import load_receivables_policy
+from salesrisk.core.quality import check_quality as _check_quality
+from salesrisk.core.quality import uscc_problem
 
 ts = pd.Timestamp
+CREDIT = load_receivables_policy().credit_note_pattern
+
+
+def check_quality(frames, as_of=None):
+    return _check_quality(frames, as_of, credit_note_pattern=CREDIT)
+
+
 AS_OF = ts("2026-06-30")
 
 
