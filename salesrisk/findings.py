@@ -228,6 +228,14 @@ def findings_frame(findings: Iterable[Finding], lang: str = "en") -> pd.DataFram
     return frame.drop(columns="_rank").reset_index(drop=True)
 
 
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """How many findings at each severity, every severity present (least severe first)."""
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for f in findings:
+        counts[f.severity] += 1
+    return counts
+
+
 def worst_severity(findings: Iterable[Finding]) -> str | None:
     ranks = [SEVERITY_RANK[f.severity] for f in findings]
     return SEVERITIES[max(ranks)] if ranks else None

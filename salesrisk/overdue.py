@@ -11,7 +11,7 @@ import pandas as pd
 from salesrisk.config import ReceivablesPolicy, load_receivables_policy
 from salesrisk.core import receivables as core
 from salesrisk.errors import InputError
-from salesrisk.findings import SEVERITIES, findings_frame
+from salesrisk.findings import findings_frame, severity_counts
 from salesrisk.io.reader import Ledger
 from salesrisk.report.jsonout import findings_records, jsonable
 
@@ -45,9 +45,7 @@ class Overdue(core.Ageing):
         totals = self.totals()
         zero = dict.fromkeys(["outstanding", "overdue", "disputed", "not_due", "retention", "due_soon", "ecl"], 0)
         kpis = {cur: {**_money(totals.get(cur, zero)), **_kpi_values(k)} for cur, k in self.kpis.items()}
-        counts = {s: 0 for s in SEVERITIES}
-        for f in self.findings:
-            counts[f.severity] += 1
+        counts = severity_counts(self.findings)
         return jsonable({
             "schema_version": SCHEMA_VERSION,
             "command": "overdue",

@@ -10,7 +10,7 @@ import pandas as pd
 
 from salesrisk.config import load_receivables_policy
 from salesrisk.core.quality import check_quality
-from salesrisk.findings import SEVERITIES, Finding, findings_frame
+from salesrisk.findings import Finding, findings_frame, severity_counts
 from salesrisk.io.reader import Ledger
 
 SCHEMA_VERSION = "1"
@@ -43,9 +43,7 @@ class Validation:
             }
             for name, t in self.ledger.tables.items()
         }
-        counts = {s: 0 for s in SEVERITIES}
-        for f in self.findings:
-            counts[f.severity] += 1
+        counts = severity_counts(self.findings)
         return {
             "schema_version": SCHEMA_VERSION,
             "command": "validate",

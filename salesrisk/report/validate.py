@@ -8,7 +8,7 @@ import pandas as pd
 from rich.console import Group
 from rich.text import Text
 
-from salesrisk.findings import SEVERITIES
+from salesrisk.findings import SEVERITIES, severity_counts
 from salesrisk.report.render import SEVERITY_STYLE, csv_text, label, markdown_table, rich_table
 from salesrisk.validate import Validation
 
@@ -58,9 +58,7 @@ def _findings_shown(v: Validation, lang: str) -> tuple[pd.DataFrame, int]:
 
 
 def headline(v: Validation, lang: str) -> str:
-    counts = {s: 0 for s in SEVERITIES}
-    for f in v.findings:
-        counts[f.severity] += 1
+    counts = severity_counts(v.findings)
     rows = sum(len(t.frame) for t in v.ledger.tables.values())
     parts = ", ".join(f"{counts[s]} {s}" for s in reversed(SEVERITIES) if counts[s])
     if lang == "zh":
