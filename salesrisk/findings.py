@@ -153,6 +153,10 @@ CATALOGUE: dict[str, Kind] = {
            "{table} row {row} ({value}) has no due date and no terms to derive one: aged from its invoice date"),
         _k("required-empty", "high", "必填字段为空", "Required field empty",
            "{table} 第 {row} 行缺少{field_zh}", "{table} row {row}: {field} is empty"),
+        # --- credit (score)
+        # --- contracts: structured checks on the contracts table
+        # --- contracts: clause review
+        # --- contracts: portfolio (matrix, calendar, terms against behaviour)
     ]
 }
 
