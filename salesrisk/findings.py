@@ -156,6 +156,16 @@ CATALOGUE: dict[str, Kind] = {
         # --- credit (score)
         # --- contracts: structured checks on the contracts table
         # --- contracts: clause review
+        _k("clause-unacceptable", "high", "不可接受的条款", "Unacceptable clause",
+           "合同 {entity}（{location}）{type_zh}：{reason_zh}；建议写为：“{suggestion_zh}”",
+           "contract {entity} ({location}) {type_en}: {reason_en}; write instead: \"{suggestion_en}\""),
+        _k("clause-fallback", "low", "让步条款", "Fallback clause",
+           "合同 {entity}（{location}）{type_zh}：{reason_zh}（需经理批准）；标准写法：“{suggestion_zh}”",
+           "contract {entity} ({location}) {type_en}: {reason_en} (needs a manager's approval); the standard "
+           "wording: \"{suggestion_en}\""),
+        _k("clause-missing", "high", "缺少必备条款", "Required clause missing",
+           "合同 {entity} 缺少{type_zh}条款：{reason_zh}；建议加入：“{suggestion_zh}”",
+           "contract {entity} has no {type_en} clause: {reason_en}; add: \"{suggestion_en}\""),
         # --- contracts: portfolio (matrix, calendar, terms against behaviour)
     ]
 }
