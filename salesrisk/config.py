@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from salesrisk.errors import ConfigError
@@ -207,4 +208,152 @@ def load_receivables_policy(config_dir: str | Path | None = None) -> Receivables
         late_payer_min_invoices=_need(late, "min_invoices", int, f"{where}: late_payer"),
         source=where,
         **patterns,
+    )
+
+
+# --- credit policy (configs/credit.yaml) -------------------------------------------------------------
+
+FEATURES = ("payment_index_12m", "payment_index_3m", "overdue_share", "max_days_overdue", "trend", "utilisation",
+            "tenure_months", "volume_stability", "disputes", "partial_payments", "broken_payments", "industry",
+            "external_rating")
+GRADES = ("A", "B", "C", "D", "E")
+LISTS = ("white", "normal", "watch", "black")
+
+
+@dataclass(frozen=True)
+class ScoreFeature:
+    name: str
+    points: float
+    curve: tuple[tuple[float, float], ...]  # (value, share of points); empty for the table-driven features
+    missing: float
+
+
+@dataclass(frozen=True)
+class CreditPolicy:
+    index_knots: tuple[tuple[float, float], ...]
+    window_days: int
+    recent_days: int
+    thin_history_invoices: int
+    features: tuple[ScoreFeature, ...]
+    industry_default: float
+    industry: Mapping[str, float]
+    ratings: Mapping[str, float]
+    caps: Mapping[str, Mapping[str, float]]
+    grades: tuple[tuple[str, float], ...]  # (grade, minimum score), best first
+    grace_days: int
+    round_to: int  # in the base currency
+    default_terms_days: int
+    factors: Mapping[str, float]
+    open_order_status: str
+    lists: Mapping[str, Mapping]
+    score_drop: float
+    source: str = "configs/credit.yaml"
+
+
+def _knots(value: object, where: str, increasing_x: bool = True) -> tuple[tuple[float, float], ...]:
+    if not isinstance(value, list) or len(value) < 2 or not all(
+            isinstance(k, list) and len(k) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                        for v in k) for k in value):
+        raise ConfigError(f"{where}: expected a list of at least two [value, value] pairs")
+    xs = [k[0] for k in value]
+    if increasing_x and any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+        raise ConfigError(f"{where}: the first numbers must increase from one pair to the next")
+    return tuple((float(a), float(b)) for a, b in value)
+
+
+def _share(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ConfigError(f"{where}: expected a share between 0 and 1, got {value!r}")
+    return float(value)
+
+
+def _slopes(curve: tuple[tuple[float, float], ...], lo: float, hi: float) -> list[float]:
+    """The curve's slopes over [lo, hi], counting the flat stretches beyond its ends."""
+    xs = [lo, *[x for x, _ in curve if lo < x < hi], hi]
+    ys = np.interp(xs, [x for x, _ in curve], [y for _, y in curve])
+    return [(b - a) / (x1 - x0) for a, b, x0, x1 in zip(ys, ys[1:], xs, xs[1:], strict=False)]
+
+
+def _check_trend(features: list[ScoreFeature], where: str) -> None:
+    """Paying later must never raise a score: a fall in the 12-month index raises the trend (3m − 12m), so the
+    12-month points must fall at least as fast as the trend's points rise."""
+    by = {f.name: f for f in features}
+    long, trend = by["payment_index_12m"], by["trend"]
+    if not trend.points:
+        return
+    gain = max(_slopes(trend.curve, -99, 99)) * trend.points
+    if min(_slopes(long.curve, 1, 100)) * long.points < gain - 1e-12:
+        raise ConfigError(f"{where}.payment_index_12m.curve: must rise by at least {gain:.4g} points per index "
+                          "point everywhere between 1 and 100 (the trend's steepest rise), or paying later could "
+                          "raise a score")
+
+
+def load_credit_policy(config_dir: str | Path | None = None) -> CreditPolicy:
+    """configs/credit.yaml, validated; errors name the file and the place."""
+    doc, where = load_config_file("credit.yaml", config_dir)
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{where}: expected a mapping")
+    pi = _need(doc, "payment_index", dict, where)
+    card = _need(doc, "scorecard", dict, where)
+    unknown = set(card) - set(FEATURES)
+    if unknown:
+        raise ConfigError(f"{where}: scorecard.{sorted(unknown)[0]}: unknown feature (features are: "
+                          f"{', '.join(FEATURES)})")
+    features = []
+    for name in FEATURES:
+        at = f"{where}: scorecard.{name}"
+        entry = card.get(name) or {"points": 0, "missing": 0}
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{at}: expected a mapping")
+        points = _need(entry, "points", (int, float), at)
+        curve = () if name in ("industry", "external_rating") else _knots(entry.get("curve"), f"{at}.curve")
+        for x, share in curve:
+            _share(share, f"{at}.curve")
+        features.append(ScoreFeature(name, float(points), curve, _share(entry.get("missing", 0), f"{at}.missing")))
+    total = sum(f.points for f in features)
+    if abs(total - 100) > 1e-9:
+        raise ConfigError(f"{where}: scorecard: the points must add up to 100, they add up to {total:g}")
+    _check_trend(features, f"{where}: scorecard")
+    grades = _need(doc, "grades", dict, where)
+    if list(grades) != list(GRADES):
+        raise ConfigError(f"{where}: grades: expected the grades {', '.join(GRADES)} in that order")
+    minimums = [_need(grades, g, (int, float), f"{where}: grades") for g in GRADES]
+    if any(b >= a for a, b in zip(minimums, minimums[1:], strict=False)) or minimums[-1] != 0:
+        raise ConfigError(f"{where}: grades: minimum scores must fall from A to E, and E's must be 0")
+    limits = _need(doc, "limits", dict, where)
+    factors = _need(limits, "factors", dict, f"{where}: limits")
+    if set(factors) != set(GRADES):
+        raise ConfigError(f"{where}: limits.factors: expected a factor for each grade {', '.join(GRADES)}")
+    status = _need(_need(doc, "orders", dict, where), "open_status", str, f"{where}: orders")
+    try:
+        re.compile(status)
+    except re.error as exc:
+        raise ConfigError(f"{where}: orders.open_status: not a valid regular expression ({exc})") from None
+    lists = _need(doc, "lists", dict, where)
+    for name in ("black", "watch", "white"):
+        _need(lists, name, dict, f"{where}: lists")
+    caps = _need(doc, "caps", dict, where)
+    for name in ("bad_debt", "seriously_overdue", "thin_history"):
+        _need(_need(caps, name, dict, f"{where}: caps"), "cap", (int, float), f"{where}: caps.{name}")
+    industry = _need(doc, "industry", dict, where)
+    ratings = _need(_need(doc, "external_rating", dict, where), "table", dict, f"{where}: external_rating")
+    return CreditPolicy(
+        index_knots=_knots(pi.get("knots"), f"{where}: payment_index.knots"),
+        window_days=_need(pi, "window_days", int, f"{where}: payment_index"),
+        recent_days=_need(pi, "recent_days", int, f"{where}: payment_index"),
+        thin_history_invoices=_need(doc, "thin_history_invoices", int, where),
+        features=tuple(features),
+        industry_default=_share(industry.get("default", 0.5), f"{where}: industry.default"),
+        industry={str(k): _share(v, f"{where}: industry.table.{k}") for k, v in (industry.get("table") or {}).items()},
+        ratings={str(k).upper(): _share(v, f"{where}: external_rating.table.{k}") for k, v in ratings.items()},
+        caps={k: dict(v) for k, v in caps.items()},
+        grades=tuple(zip(GRADES, (float(m) for m in minimums), strict=True)),
+        grace_days=_need(limits, "grace_days", int, f"{where}: limits"),
+        round_to=_need(limits, "round_to", int, f"{where}: limits"),
+        default_terms_days=_need(limits, "default_terms_days", int, f"{where}: limits"),
+        factors={g: float(_need(factors, g, (int, float), f"{where}: limits.factors")) for g in GRADES},
+        open_order_status=status,
+        lists=lists,
+        score_drop=float(_need(doc, "score_drop", (int, float), where)),
+        source=where,
     )

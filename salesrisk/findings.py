@@ -80,6 +80,10 @@ CATALOGUE: dict[str, Kind] = {
            "{table} 有 {count} 行缺少到期日，已按账期推算（例：第 {example_row} 行 {example}）",
            "{table}: {count} missing due date(s) derived from the payment terms (e.g. row {example_row}: "
            "{example})"),
+        _k("paid-date-derived", "info", "回款日期由回款天数推算", "Paid dates derived from days to pay",
+           "{table} 有 {count} 行缺少回款日期，已按开票日加回款天数推算（例：第 {example_row} 行 {example}）",
+           "{table}: {count} missing paid date(s) derived as invoice date + days to pay (e.g. row {example_row}: "
+           "{example})"),
         # --- data quality (validate)
         _k("duplicate-id", "high", "编号重复", "Duplicate id",
            "{table} 的 {field} “{value}”重复出现（第 {rows} 行）",
@@ -154,7 +158,114 @@ CATALOGUE: dict[str, Kind] = {
         _k("required-empty", "high", "必填字段为空", "Required field empty",
            "{table} 第 {row} 行缺少{field_zh}", "{table} row {row}: {field} is empty"),
         # --- credit (score)
+        _k("credit-grade-low", "medium", "信用等级低", "Low credit grade",
+           "{customer} 信用评分 {score}（{grade} 级）：{reasons_zh}",
+           "{customer} scores {score} (grade {grade}): {reasons}"),
+        _k("credit-score-drop", "high", "信用评分骤降", "Credit score fell sharply",
+           "{customer} 的信用评分自 {since} 以来下降 {drop} 分（{previous} → {score}，阈值 {threshold} 分）：{reasons_zh}",
+           "{customer}'s score fell {drop} points since {since} ({previous} → {score}; threshold {threshold}): "
+           "{reasons}"),
+        _k("credit-black-listed", "high", "列入黑名单", "Black-listed",
+           "{customer} 有单据逾期 {days} 天，按信用政策列入黑名单（{rule}）：停止新增赊销",
+           "{customer} has an invoice {days} days past due and is black-listed by the credit policy ({rule}): "
+           "no new credit"),
+        _k("credit-over-limit", "medium", "超出信用额度", "Over the credit limit",
+           "{customer} 的应收敞口 {currency} {exposure} 超过信用额度 {limit}",
+           "{customer}'s exposure {currency} {exposure} is over its credit limit {limit}"),
+        _k("credit-order-blocked", "high", "订单超出可用额度", "Order exceeds available credit",
+           "订单 {order}（{customer}，{currency} {amount}）：下单前敞口 {exposure}，额度 {limit}，可用 {available}，"
+           "超出 {exceeds_by}（{grade} 级，{list}）——应先收款或审批后再发货",
+           "order {order} ({customer}, {currency} {amount}): exposure before it {exposure}, limit {limit}, "
+           "available {available}, over by {exceeds_by} (grade {grade}, {list} list) — collect or get approval "
+           "before shipping"),
+        _k("credit-group-over-limit", "medium", "集团敞口超限", "Group over its limits",
+           "集团 {group}（{members} 家成员）的敞口 {currency} {exposure} 超过成员额度合计 {limit}",
+           "group {group} ({members} members): exposure {currency} {exposure} is over the members' limits "
+           "together, {limit}"),
+        _k("credit-thin-history", "info", "历史记录少", "Little history",
+           "{count} 个客户近12个月到期单据少于 {invoices} 张：按保守原则评分（不高于 {cap} 分）",
+           "{count} customer(s) have fewer than {invoices} invoices due in the last 12 months: scored "
+           "conservatively (at most {cap})"),
+        _k("credit-list-expired", "low", "名单已过期", "List entry expired",
+           "{table} 第 {row} 行：{customer} 的{list}名单已于 {expiry} 到期，改按信用政策（{policy_list}）",
+           "{table} row {row}: {customer}'s {list} entry expired on {expiry}; the policy's list applies "
+           "({policy_list})"),
+        _k("credit-list-unknown", "low", "名单类型无法识别", "Unknown list",
+           "{table} 第 {row} 行的名单“{value}”不是白名单/普通/观察/黑名单，已忽略",
+           "{table} row {row}: list '{value}' is not white, normal, watch or black; ignored"),
+        _k("credit-currency-excluded", "medium", "外币未计入敞口", "Foreign currency left out of exposure",
+           "{count} 张 {currency} 未收单据（{customers} 个客户）没有汇率，未计入以 {base} 计的信用敞口",
+           "{count} open {currency} invoice(s) of {customers} customer(s) have no exchange rate and are left out of "
+           "the {base} credit exposure"),
         # --- contracts: structured checks on the contracts table
+        _k("document-unreadable", "high", "合同文件无法读取", "Contract document cannot be read",
+           "合同 {entity}（{value}）：{reason_zh}；未审核", "contract {entity} ({value}): {reason}; not reviewed"),
+        _k("document-no-text", "high", "扫描件无文字", "Scanned document without text",
+           "合同 {entity}（{value}）是扫描件，PDF 没有文字层，无法审核条款；请提供可复制文字的 PDF 或先做文字识别（OCR）",
+           "contract {entity} ({value}) is a scan: the PDF has no text layer, so its clauses cannot be reviewed; "
+           "supply a PDF with text or run OCR first"),
+        _k("document-unsupported", "medium", "不支持的文件类型", "Unsupported document type",
+           "{value}：{reason_zh}；未审核", "{value}: {reason}; not reviewed"),
+        _k("document-not-contract", "info", "说明文件", "Not a contract",
+           "{value} 是文件夹的说明文件（README），不是合同；未审核",
+           "{value} is the folder's README, not a contract; not reviewed"),
+        _k("contract-no-text", "medium", "合同无文本", "Contract without text",
+           "合同 {entity} 既没有合同文本也没有合同文件，条款未审核",
+           "contract {entity} has neither text nor a document, so its clauses were not reviewed"),
+        _k("contract-payment-days", "high", "账期超出政策", "Payment terms beyond policy",
+           "合同 {entity} 账期 {value} 天，超过 {key}（{limit} 天，{source}）",
+           "contract {entity}: payment terms of {value} days exceed {key} ({limit} days, {source})"),
+        _k("contract-prepayment-low", "high", "预付款低于政策", "Prepayment below policy",
+           "合同 {entity} 预付 {shown}，账期 {days} 天：账期超过 {key}（{limit} 天，{source}）须有预付款",
+           "contract {entity}: prepayment {shown} on {days}-day terms; terms beyond {key} ({limit} days, {source}) "
+           "need a prepayment"),
+        _k("contract-late-payment-penalty-missing", "medium", "未约定逾期付款违约金", "No late-payment penalty",
+           "合同 {entity} 没有约定违约金比例：买方逾期付款无需承担违约金（政策 {key} = {limit_shown}/天，{source}）",
+           "contract {entity} sets no liquidated-damages rate, so late payment costs the buyer nothing (policy {key} "
+           "= {limit_shown} per day, {source})"),
+        _k("contract-ld-rate-high", "high", "违约金比例过高", "Liquidated damages rate too high",
+           "合同 {entity} 违约金每日 {shown}，超过 {key}（每日 {limit_shown}，{source}）；民法典第585条：过分高于损失的可请求调减",
+           "contract {entity}: liquidated damages of {shown} per day exceed {key} ({limit_shown} per day, {source}); "
+           "Civil Code art. 585 lets a court reduce damages far above the loss"),
+        _k("contract-ld-uncapped", "high", "违约金无上限", "Liquidated damages uncapped",
+           "合同 {entity} 约定违约金每日 {shown}，但没有违约金上限（政策 {key} ≤ 合同金额的 {limit_shown}，{source}）",
+           "contract {entity}: liquidated damages of {shown} per day with no cap (policy {key}: at most {limit_shown} "
+           "of the contract price, {source})"),
+        _k("contract-ld-cap-high", "high", "违约金上限过高", "Liquidated damages cap too high",
+           "合同 {entity} 违约金上限为合同金额的 {shown}，超过 {key}（{limit_shown}，{source}）",
+           "contract {entity}: the liquidated-damages cap of {shown} of the price exceeds {key} ({limit_shown}, "
+           "{source})"),
+        _k("contract-liability-uncapped", "high", "赔偿责任无上限", "Liability uncapped",
+           "合同 {entity} 没有赔偿责任上限（政策 {key}：不超过合同金额的 {limit} 倍，{source}）",
+           "contract {entity} has no cap on the seller's liability (policy {key}: at most {limit}× the contract "
+           "price, {source})"),
+        _k("contract-liability-cap-high", "high", "赔偿上限高于合同金额", "Liability cap above contract value",
+           "合同 {entity} 赔偿上限 {value} 元，高于合同金额 {amount} 元的 {limit} 倍（{key}，{source}）",
+           "contract {entity}: liability cap {value} exceeds {limit}× the contract price {amount} ({key}, {source})"),
+        _k("contract-warranty-long", "medium", "质保期超出政策", "Warranty beyond policy",
+           "合同 {entity} 质保期 {value} 个月，超过 {key}（{limit} 个月，{source}）",
+           "contract {entity}: a warranty of {value} months exceeds {key} ({limit} months, {source})"),
+        _k("contract-retention-high", "medium", "质保金比例过高", "Retention above policy",
+           "合同 {entity} 质保金 {shown}，超过 {key}（{limit_shown}，{source}）",
+           "contract {entity}: retention of {shown} exceeds {key} ({limit_shown}, {source})"),
+        _k("contract-approval-missing", "high", "审批缺失", "Approval missing",
+           "合同 {entity} 缺少审批：{missing}（审批记录“{value}”；政策 {key}：{required}，{source}）",
+           "contract {entity} lacks approval by {missing} (approvals '{value}'; policy {key}: {required}, {source})"),
+        _k("contract-approval-order", "medium", "审批顺序不对", "Approvals out of order",
+           "合同 {entity} 的审批顺序为 {found}，应为 {required}（{key}，{source}）",
+           "contract {entity} was approved in the order {found}, not {required} ({key}, {source})"),
+        _k("contract-template-nonstandard", "medium", "非标准合同模板", "Non-standard template",
+           "合同 {entity} 的模板“{value}”不在标准模板清单中（{key}：{limit}，{source}）：须逐条审核",
+           "contract {entity}: template '{value}' is not a standard template ({key}: {limit}, {source}); review it "
+           "clause by clause"),
+        _k("contract-over-credit-limit", "high", "合同金额超过信用额度", "Contract above the credit limit",
+           "合同 {entity} 金额 {value} 元，超过客户 {customer} 的信用额度 {limit} 元（客户表第 {customer_row} 行）",
+           "contract {entity}: amount {value} exceeds customer {customer}'s credit limit {limit} (customers row "
+           "{customer_row})"),
+        _k("contract-signed-late", "medium", "先履行后签约", "Signed after performance started",
+           "合同 {entity} 签订于 {value}，晚于{what_zh} {started}（{where}）：签约前已开始履行",
+           "contract {entity} was signed on {value}, after {what} on {started} ({where}): performance began before "
+           "signature"),
         # --- contracts: clause review
         _k("clause-unacceptable", "high", "不可接受的条款", "Unacceptable clause",
            "合同 {entity}（{location}）{type_zh}：{reason_zh}；建议写为：“{suggestion_zh}”",
@@ -167,6 +278,21 @@ CATALOGUE: dict[str, Kind] = {
            "合同 {entity} 缺少{type_zh}条款：{reason_zh}；建议加入：“{suggestion_zh}”",
            "contract {entity} has no {type_en} clause: {reason_en}; add: \"{suggestion_en}\""),
         # --- contracts: portfolio (matrix, calendar, terms against behaviour)
+        _k("customer-pays-beyond-terms", "medium", "付款超出合同账期", "Pays beyond contract terms",
+           "{customer} 有 {beyond}/{invoices} 张单据付款晚于合同账期（或至今未付）：按金额加权平均超出 {days} 天，最长 {worst} 天"
+           "（{worst_invoice}）；阈值 {threshold} 天、至少 {min_invoices} 张",
+           "{customer} paid {beyond} of {invoices} invoice(s) beyond the contract terms (or has not paid yet): "
+           "{days} days beyond on average, weighted by amount, the worst {worst} days ({worst_invoice}); threshold "
+           "{threshold} days over at least {min_invoices} invoices"),
+        _k("contract-terms-exceed-policy", "medium", "合同账期超出信用政策", "Contract terms exceed the credit policy",
+           "合同 {entity}（客户 {customer}）的账期 {days} 天超过上限 {limit} 天（{limit_source_zh}）",
+           "contract {entity} (customer {customer}): payment terms of {days} days exceed the limit of {limit} days "
+           "({limit_source})"),
+        _k("contract-ld-accrued", "low", "交货延迟的违约金", "Liquidated damages from late delivery",
+           "合同 {entity}（客户 {customer}）有 {orders} 张订单交货延迟（最长 {days} 天）：按逾期部分每日 {rate_pct} 计，"
+           "违约金可能已达 {amount}（上限 {cap}）",
+           "contract {entity} (customer {customer}): {orders} order(s) delivered late (up to {days} days); at "
+           "{rate_pct} of the late amount a day, liquidated damages may already reach {amount} (cap {cap})"),
     ]
 }
 

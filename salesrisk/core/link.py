@@ -53,6 +53,7 @@ def link_tables(tables: Mapping) -> list[Finding]:
             findings += _ids_from_names(tables[name].frame, name, index)
     if "receivables" in tables:
         findings += derive_due_dates(tables["receivables"].frame, customers.frame if customers else None)
+        findings += derive_paid_dates(tables["receivables"].frame)
     return findings
 
 
@@ -157,3 +158,21 @@ def derive_due_dates(receivables: pd.DataFrame, customers: pd.DataFrame | None) 
         "count": int(derive.sum()), "example_row": int(first),
         "example": f"{inv[first].date()} + {int(days[first])}{' (EOM)' if month_end[first] else ''} "
                    f"→ {receivables.at[first, 'due_date'].date()}"})]
+
+
+def derive_paid_dates(receivables: pd.DataFrame) -> list[Finding]:
+    """Missing paid dates from a days-to-pay column (paid date = invoice date + days), in place."""
+    if "days_to_pay" not in receivables or "invoice_date" not in receivables:
+        return []
+    if "paid_date" not in receivables:
+        receivables["paid_date"] = pd.Series(pd.NaT, index=receivables.index, dtype=receivables["invoice_date"].dtype)
+    derive = receivables["paid_date"].isna() & receivables["invoice_date"].notna() & receivables["days_to_pay"].notna()
+    if not derive.any():
+        return []
+    days = receivables.loc[derive, "days_to_pay"].astype("int64")
+    receivables.loc[derive, "paid_date"] = receivables.loc[derive, "invoice_date"] + pd.to_timedelta(days, unit="D")
+    first = derive.idxmax()
+    return [Finding("paid-date-derived", table="receivables", evidence={
+        "count": int(derive.sum()), "example_row": int(first),
+        "example": f"{receivables.at[first, 'invoice_date'].date()} + {int(days[first])} "
+                   f"→ {receivables.at[first, 'paid_date'].date()}"})]

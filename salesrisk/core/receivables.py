@@ -288,6 +288,15 @@ def _settle(ar: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Time
     return debits.drop(columns=["open"]).sort_index(), allocation, left[left > 0]
 
 
+def settle(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | str, policy: ReceivablesPolicy) -> pd.DataFrame:
+    """Every invoice and retention issued by as_of with what was paid, credited and is outstanding there, and
+    the date it was settled (NaT while open); in the base currency where the ledger gives a rate. The
+    payment history credit scoring and the contract checks read."""
+    as_of = pd.Timestamp(as_of).normalize()
+    frames = _convert_currencies(frames, as_of, policy, [])
+    return _settle(_prepare(frames, policy), frames, as_of, policy, None)[0]
+
+
 def _yuan(cents: object) -> str:
     return f"{int(cents) / 100:,.2f}"
 
