@@ -307,7 +307,7 @@ def load_credit_policy(config_dir: str | Path | None = None) -> CreditPolicy:
             raise ConfigError(f"{at}: expected a mapping")
         points = _need(entry, "points", (int, float), at)
         curve = () if name in ("industry", "external_rating") else _knots(entry.get("curve"), f"{at}.curve")
-        for x, share in curve:
+        for _, share in curve:
             _share(share, f"{at}.curve")
         features.append(ScoreFeature(name, float(points), curve, _share(entry.get("missing", 0), f"{at}.missing")))
     total = sum(f.points for f in features)

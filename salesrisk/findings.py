@@ -173,11 +173,8 @@ CATALOGUE: dict[str, Kind] = {
            "{customer} 的应收敞口 {currency} {exposure} 超过信用额度 {limit}",
            "{customer}'s exposure {currency} {exposure} is over its credit limit {limit}"),
         _k("credit-order-blocked", "high", "订单超出可用额度", "Order exceeds available credit",
-           "订单 {order}（{customer}，{currency} {amount}）：下单前敞口 {exposure}，额度 {limit}，可用 {available}，"
-           "超出 {exceeds_by}（{grade} 级，{list}）——应先收款或审批后再发货",
-           "order {order} ({customer}, {currency} {amount}): exposure before it {exposure}, limit {limit}, "
-           "available {available}, over by {exceeds_by} (grade {grade}, {list} list) — collect or get approval "
-           "before shipping"),
+           "订单 {order}（{customer}，{currency} {amount}）：{why_zh}——应先收款或审批后再发货",
+           "order {order} ({customer}, {currency} {amount}): {why} — collect or get approval before shipping"),
         _k("credit-group-over-limit", "medium", "集团敞口超限", "Group over its limits",
            "集团 {group}（{members} 家成员）的敞口 {currency} {exposure} 超过成员额度合计 {limit}",
            "group {group} ({members} members): exposure {currency} {exposure} is over the members' limits "
@@ -240,8 +237,9 @@ CATALOGUE: dict[str, Kind] = {
            "contract {entity} has no cap on the seller's liability (policy {key}: at most {limit}× the contract "
            "price, {source})"),
         _k("contract-liability-cap-high", "high", "赔偿上限高于合同金额", "Liability cap above contract value",
-           "合同 {entity} 赔偿上限 {value} 元，高于合同金额 {amount} 元的 {limit} 倍（{key}，{source}）",
-           "contract {entity}: liability cap {value} exceeds {limit}× the contract price {amount} ({key}, {source})"),
+           "合同 {entity} 赔偿上限 {shown} 元，高于合同金额 {amount_shown} 元的 {limit} 倍（{key}，{source}）",
+           "contract {entity}: liability cap {shown} exceeds {limit}× the contract price {amount_shown} ({key}, "
+           "{source})"),
         _k("contract-warranty-long", "medium", "质保期超出政策", "Warranty beyond policy",
            "合同 {entity} 质保期 {value} 个月，超过 {key}（{limit} 个月，{source}）",
            "contract {entity}: a warranty of {value} months exceeds {key} ({limit} months, {source})"),
@@ -249,21 +247,21 @@ CATALOGUE: dict[str, Kind] = {
            "合同 {entity} 质保金 {shown}，超过 {key}（{limit_shown}，{source}）",
            "contract {entity}: retention of {shown} exceeds {key} ({limit_shown}, {source})"),
         _k("contract-approval-missing", "high", "审批缺失", "Approval missing",
-           "合同 {entity} 缺少审批：{missing}（审批记录“{value}”；政策 {key}：{required}，{source}）",
+           "合同 {entity} 缺少审批：{missing_zh}（审批记录“{value}”；政策 {key}：{required_zh}，{source}）",
            "contract {entity} lacks approval by {missing} (approvals '{value}'; policy {key}: {required}, {source})"),
         _k("contract-approval-order", "medium", "审批顺序不对", "Approvals out of order",
-           "合同 {entity} 的审批顺序为 {found}，应为 {required}（{key}，{source}）",
+           "合同 {entity} 的审批顺序为 {found_zh}，应为 {required_zh}（{key}，{source}）",
            "contract {entity} was approved in the order {found}, not {required} ({key}, {source})"),
         _k("contract-template-nonstandard", "medium", "非标准合同模板", "Non-standard template",
            "合同 {entity} 的模板“{value}”不在标准模板清单中（{key}：{limit}，{source}）：须逐条审核",
            "contract {entity}: template '{value}' is not a standard template ({key}: {limit}, {source}); review it "
            "clause by clause"),
         _k("contract-over-credit-limit", "high", "合同金额超过信用额度", "Contract above the credit limit",
-           "合同 {entity} 金额 {value} 元，超过客户 {customer} 的信用额度 {limit} 元（客户表第 {customer_row} 行）",
-           "contract {entity}: amount {value} exceeds customer {customer}'s credit limit {limit} (customers row "
+           "合同 {entity} 金额 {shown} 元，超过客户 {customer} 的信用额度 {limit_shown} 元（客户表第 {customer_row} 行）",
+           "contract {entity}: amount {shown} exceeds customer {customer}'s credit limit {limit_shown} (customers row "
            "{customer_row})"),
         _k("contract-signed-late", "medium", "先履行后签约", "Signed after performance started",
-           "合同 {entity} 签订于 {value}，晚于{what_zh} {started}（{where}）：签约前已开始履行",
+           "合同 {entity} 签订于 {value}，晚于{what_zh}（{started}，{where_zh}）：签约前已开始履行",
            "contract {entity} was signed on {value}, after {what} on {started} ({where}): performance began before "
            "signature"),
         # --- contracts: clause review

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from salesrisk.cli import overdue, validate
+from salesrisk.cli import history, overdue, score, validate
 
 app = typer.Typer(
     name="salesrisk",
@@ -15,6 +15,8 @@ app = typer.Typer(
 )
 app.command("validate")(validate.validate)
 app.command("overdue")(overdue.overdue)
+app.command("score")(score.score)
+app.command("history")(history.history)
 
 
 @app.callback()

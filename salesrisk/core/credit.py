@@ -120,7 +120,7 @@ def _open_orders(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp, policy
     o = o[is_open.to_numpy(dtype=bool)]
     out = pd.DataFrame({"order_id": o["order_id"].astype(str) if "order_id" in o else [f"row {r}" for r in o.index],
                         "customer_id": o["customer_id"].astype(str),
-                        "order_date": o["order_date"] if "order_date" in o else pd.NaT,
+                        "order_date": o.get("order_date", pd.NaT),
                         "amount": o["amount"].astype("int64")}, index=o.index)
     return out.sort_values(["customer_id", "order_date", "order_id"], kind="stable")
 
@@ -216,9 +216,9 @@ def _late(days: float) -> tuple[str, str]:
     """Average days beyond terms in words (zh, en): 38 days late, 2 days early, on time."""
     n = round(float(days)) if pd.notna(days) else 0
     if n > 0:
-        return f"晚付 {n} 天", f"{n} days late"
+        return f"晚付 {n} 天", f"{n} day{'s' if n > 1 else ''} late"
     if n < 0:
-        return f"提前 {-n} 天付款", f"{-n} days early"
+        return f"提前 {-n} 天付款", f"{-n} day{'s' if n < -1 else ''} early"
     return "按时付款", "on time"
 
 
@@ -454,7 +454,7 @@ def _lists(c: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Timest
     c["list_source"] = "policy"
     c["list_reason"] = np.select(
         [black, c["grade"].isin(rules["watch"].get("grades", ["D", "E"])), watch, white],
-        [f"max_days_overdue > {rules['black'].get('max_days_overdue', 90)}",
+        ["max days overdue " + c["max_days_overdue"].astype(str) + f" > {rules['black'].get('max_days_overdue', 90)}",
          "grade " + c["grade"].astype(str), f"score fell ≥ {drop:g}", "grade A, long relationship, pays on time"],
         "")
     manual = frames.get("credit_lists")
@@ -539,13 +539,22 @@ def _customer_findings(c: pd.DataFrame, blocked: pd.DataFrame, groups: pd.DataFr
                                          "currency": base}))
     for row, o in blocked.iterrows():
         r = c.loc[o["customer_id"]]
+        money = {"amount": _money(o["amount"]), "exposure": _money(o["exposure_before"]), "limit": _money(o["limit"]),
+                 "available": _money(o["limit"] - o["exposure_before"]),
+                 "exceeds_by": _money(max(int(o["exceeds_by"]), 0))}
+        if o["rule"] == "black_list":
+            why = (f"客户在黑名单上（{r['grade']} 级，{r['list_reason']}），不得赊销",
+                   f"the customer is black-listed (grade {r['grade']}, {r['list_reason']}): no credit")
+        else:
+            why = (f"下单前敞口 {money['exposure']}，额度 {money['limit']}，可用 {money['available']}，超出 "
+                   f"{money['exceeds_by']}（{r['grade']} 级）",
+                   f"exposure before it {money['exposure']}, limit {money['limit']}, available {money['available']}, "
+                   f"over by {money['exceeds_by']} (grade {r['grade']})")
         out.append(Finding("credit-order-blocked", table="orders", row=int(row), entity=o["customer_id"],
                            value=o["order_id"], level="critical" if o["rule"] == "black_list" else "high", evidence={
-                               "customer": r["customer_name"], "order": o["order_id"], "amount": _money(o["amount"]),
-                               "exposure": _money(o["exposure_before"]), "limit": _money(o["limit"]),
-                               "available": _money(o["limit"] - o["exposure_before"]),
-                               "exceeds_by": _money(max(int(o["exceeds_by"]), 0)), "currency": base,
-                               "grade": r["grade"], "list": r["list"], "rule": o["rule"]}))
+                               "customer": r["customer_name"], "order": o["order_id"], **money, "currency": base,
+                               "grade": r["grade"], "list": r["list"], "rule": o["rule"], "why_zh": why[0],
+                               "why": why[1]}))
     for parent, g in groups.iterrows():
         if g["exposure"] > g["limit"]:
             out.append(Finding("credit-group-over-limit", table="customers", entity=parent, value=_money(g["exposure"]),
