@@ -57,7 +57,7 @@ def _summary(r: Credit, lang: str) -> Sheet:
                           w("exposure", lang): [int(exposure.get(g, 0)) for g in GRADES]})
     lines = [w("title", lang, d=r.as_of.date().isoformat()), *headlines(r, lang)]
     top = len(lines) + 1
-    chart = Chart("column", w("chart", lang), top + 1, top + len(GRADES), 0, [1], "E2", [w("customers", lang)])
+    chart = Chart("column", w("chart", lang), top + 1, top + len(GRADES), 0, [1], f"E{top + 1}", [w("customers", lang)])
     return Sheet(w("summary", lang), frame, {w("customers", lang): INT, w("exposure", lang): MONEY},
                  lines_above=lines, charts=[chart], landscape_one_page=True)
 
