@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from salesrisk.config import load_config_file
-from salesrisk.core.cnnum import Quantity, quantities
+from salesrisk.core.cnnum import Quantity, quantities, to_number
 from salesrisk.errors import ConfigError
 from salesrisk.findings import SEVERITIES, Finding
 
@@ -49,6 +49,7 @@ class Rule:
     title: Mapping[str, str]
     standard: Mapping[str, str]  # what the company's template says, in words
     suggestion: Mapping[str, str]  # the wording to write instead
+    when_present: str | None = None  # status of a clause binding the seller (present / seller_bound / buyer_right)
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,13 @@ def load_playbook(config_dir: str | Path | None = None) -> Playbook:
             raise ConfigError(f"{at}.limit: '{limit}' is not a limit with standard and fallback in {policy_where}")
         if not isinstance(r.get("required", False), bool):
             raise ConfigError(f"{at}.required: expected true or false")
+        when = r.get("when_present")
+        if (when is None) != (assess not in ("present", "seller_bound", "buyer_right")) or when not in (
+                None, "standard", "fallback", "unacceptable"):
+            raise ConfigError(f"{at}.when_present: the judgements present, seller_bound and buyer_right need "
+                              f"standard, fallback or unacceptable here; the others take none (got {when!r})")
         rules.append(Rule(rid, ctype, severity, r.get("required", False), r.get("law"), assess, limit,
-                          _both(r, "title", at), _both(r, "standard", at), _both(r, "suggestion", at)))
+                          _both(r, "title", at), _both(r, "standard", at), _both(r, "suggestion", at), when))
     return Playbook(tuple(rules), policy, where, detectors)
 
 
@@ -276,79 +282,102 @@ _VERBS = re.compile(r"承担|赔偿|支付|负责|保证|应当?|不得|有权|�
 # --- facts -------------------------------------------------------------------------------------------------
 
 _TRIGGERS = [
-    ("end_customer", re.compile(r"最终用户|业主|终端客户|下游客户|end[\s-]customer|its\s+customer|owner\s+pays", re.I)),
+    ("end_customer", re.compile(r"最终用户|业主|终端客户|下游客户|发包方|end[\s-]customer|its\s+customer|owner", re.I)),
     ("acceptance", re.compile(r"验收|acceptance|accepted", re.I)),
     ("invoice", re.compile(r"发票|收票|开票|invoice", re.I)),
     ("month_end", re.compile(r"月结|次月|end\s+of\s+(?:the\s+)?month|EOM", re.I)),
     ("delivery", re.compile(r"货到|到货|交货|交付|收货|发货|delivery|receipt\s+of\s+(?:the\s+)?goods|shipment", re.I)),
     ("signing", re.compile(r"签订|签署|签字|signing|execution", re.I)),
 ]
-_CAP = re.compile(r"以[^，。；]{0,12}为限|不超过|不得超过|不高于|最高不超过|上限|累计[^，。；]{0,10}不超过|总额[^，。；]{0,6}"
-                  r"(?:不超过|以)|cap(?:ped)?\b|shall\s+not\s+exceed|not\s+to\s+exceed|in\s+no\s+event[^.;]{0,80}exceed|"
-                  r"maximum|limited\s+to|up\s+to", re.I)
+_CAP = re.compile(r"以[^，。；]{0,12}为限|不超过|不得超过|不高于|上限|cap(?:ped)?\b|shall\s+not\s+exceed|not\s+to\s+exceed|"
+                  r"in\s+no\s+event[^.;]{0,80}exceed|limited\s+to", re.I)
 _CONTRACT_VALUE = re.compile(r"合同(?:总)?(?:金额|总价|价款|价格|总额)|货款总额|合同额|contract\s+(?:price|value|amount)|"
                              r"(?:total\s+)?(?:fees|amounts?)\s+paid|purchase\s+price", re.I)
+_PER_DAY = re.compile(r"每日|每天|按日|per\s+(?:calendar\s+)?day|daily|each\s+day|for\s+each\s+day", re.I)
+_MULTIPLE = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五]|two|three)\s*(?:倍|times)", re.I)
+_DEEMED = re.compile(r"视为(?:验收)?(?:合格|通过|已验收|接受|认可|符合)|deemed\s+(?:to\s+have\s+been\s+)?accept", re.I)
+_DISCRETION = re.compile(r"以(?:甲方|买方|需方)(?:的)?(?:最终)?(?:确认|认可|满意|意见|决定)为准|(?:甲方|买方|需方)(?:满意|认可)后方?(?:视为)?|"
+                         r"由(?:甲方|买方|需方)(?:自行|单方)?(?:确定|决定)是否合格|subject\s+to\s+(?:Buyer|Purchaser)'s\s+"
+                         r"(?:confirmation|approval|satisfaction)|(?:Buyer|Purchaser)'s\s+sole\s+(?:discretion|satisfaction)", re.I)
+_EXCLUDES = re.compile(r"(?:不承担|不负责|不包括|除外|排除|免除|不予赔偿|不赔偿|无需承担|不对)[^。；]{0,20}(?:间接|可得|利润|预期)|"
+                       r"(?:间接|可得利益|利润|预期)[^。；]{0,15}(?:除外|不承担|不负责|不在)|"
+                       r"(?:not|no|neither|never)\b[^.;]{0,80}\b(?:indirect|consequential|incidental)|excluding[^.;]{0,30}(?:indirect|consequential)",
+                       re.I)
+_RETAINED = re.compile(r"(?:付清|支付完毕|结清|全部货款)[^。；]{0,20}(?:前|之前|以前)[^。；]{0,20}所有权[^。；]{0,10}(?:属于|归|仍属|保留)|"
+                       r"所有权[^。；]{0,20}(?:付清|支付完毕|结清)[^。；]{0,10}(?:后|时)[^。；]{0,6}转移|所有权保留|保留[^。；]{0,6}所有权|"
+                       r"title[^.;]{0,80}(?:until|upon)\s+(?:full\s+)?payment|retention\s+of\s+title|title[^.;]{0,40}remain[^.;]{0,40}Seller",
+                       re.I)
+_PRC_LAW = re.compile(r"中华人民共和国|中国法律|中国大陆|People's\s+Republic\s+of\s+China|\bPRC\b|Chinese\s+law", re.I)
+_SELLER_PLACE = re.compile(r"(?:乙方|卖方|供方|出卖人|原告)(?:的)?(?:所在地|住所地)|where\s+(?:the\s+)?Seller\s+is\s+located|"
+                           r"Seller's\s+(?:seat|domicile|location)", re.I)
+_BUYER_PLACE = re.compile(r"(?:甲方|买方|需方|买受人|被告)(?:的)?(?:所在地|住所地)|where\s+(?:the\s+)?Buyer\s+is\s+located", re.I)
 
 
 def _facts(ctype: str, sentence: str, roles: Mapping[str, str], hit: int) -> dict[str, Any]:
+    """The normalised numbers and parties of one clause sentence; hit is where its pattern matched."""
     qs = quantities(sentence)
-    days = [q for q in qs if q.unit in ("day", "workday", "month")]
-    pcts = [q.value for q in qs if q.unit == "pct"]
+    days = [_days(q) for q in qs if q.unit in ("day", "workday", "month")]
+    pcts = [q for q in qs if q.unit == "pct"]
     facts: dict[str, Any] = {}
     party = party_at(sentence, hit, roles)
     if party:
         facts["party"] = party
-    if ctype in ("payment_terms", "back_to_back_payment"):
+    if ctype in ("payment_terms", "back_to_back_payment", "auto_renewal"):
         if days:
-            facts["days"] = int(max(_days(q) for q in days))
+            facts["days"] = int(max(days))
         trig = next((name for name, rx in _TRIGGERS if rx.search(sentence)), None)
-        if trig:
+        if trig and ctype != "auto_renewal":
             facts["trigger"] = trig
     elif ctype in ("prepayment", "retention_money"):
         if pcts:
-            facts["pct"] = max(pcts)
+            facts["pct"] = max(q.value for q in pcts)
     elif ctype == "liquidated_damages":
-        per_day = re.search(r"每日|每天|日|per\s+(?:calendar\s+)?day|daily|each\s+day", sentence, re.I)
-        rates = [q for q in qs if q.unit == "pct"]
         cap = _CAP.search(sentence)
-        for q in rates:
+        for q in pcts:
             if cap and q.start > cap.start():
                 facts["cap_pct"] = q.value
-            elif per_day:
-                facts["rate_per_day"] = q.value
-        if cap and "cap_pct" not in facts and _CONTRACT_VALUE.search(sentence[cap.start():]):
+            elif _PER_DAY.search(sentence, max(0, q.start - 12), q.end + 40):
+                facts["rate_per_day"] = max(q.value, facts.get("rate_per_day", 0.0))
+        if cap and "cap_pct" not in facts and _CONTRACT_VALUE.search(sentence, cap.start()):
             facts["cap_pct"] = 1.0
     elif ctype in ("liability_cap", "uncapped_liability"):
         cap = _CAP.search(sentence)
         if cap:
-            after = sentence[cap.start():]
-            rates = [q.value for q in qs if q.unit == "pct" and q.start >= cap.start()]
+            rates = [q.value for q in pcts if q.start >= cap.start()]
+            mult = _MULTIPLE.search(sentence, cap.start())
             if rates:
                 facts["cap_pct"] = rates[0]
-            elif (mult := re.search(r"(\d+(?:\.\d+)?|[一二两三四五]|two|three)\s*(?:倍|times)", after, re.I)):
-                from salesrisk.core.cnnum import to_number
+            elif mult:
                 facts["cap_pct"] = to_number(mult.group(1))
             elif _CONTRACT_VALUE.search(sentence):
                 facts["cap_pct"] = 1.0
-    elif ctype in ("warranty_duration",):
+    elif ctype == "warranty_duration":
         months = [q.value * 12 if q.unit == "year" else q.value for q in qs if q.unit in ("month", "year")]
         if months:
             facts["months"] = int(max(months))
-    elif ctype == "auto_renewal":
-        if days:
-            facts["days"] = int(max(_days(q) for q in days))
     elif ctype == "acceptance":
-        facts["deemed"] = bool(re.search(r"视为(?:验收)?(?:合格|通过|已验收|接受|认可)|deemed\s+(?:to\s+have\s+been\s+)?accept",
-                                         sentence, re.I))
+        facts["deemed"] = bool(_DEEMED.search(sentence))
+        facts["discretion"] = bool(_DISCRETION.search(sentence))
         if days:
-            facts["days"] = int(min(_days(q) for q in days))
+            facts["days"] = int(min(days))
     elif ctype == "dispute_resolution":
         facts["arbitration"] = bool(re.search(r"仲裁|arbitrat", sentence, re.I))
         facts["court"] = bool(re.search(r"法院|起诉|诉讼|court|litigation|lawsuit", sentence, re.I))
-        body = re.search(r"[\u4e00-\u9fff]{2,12}仲裁委员会|中国国际经济贸易仲裁委员会|[A-Z][\w ]{2,40}Arbitration\s+"
-                         r"(?:Commission|Centre|Center|Association)|CIETAC|HKIAC|SIAC|ICC|AAA|JAMS", sentence)
-        if body and not re.search(r"当地|所在地的?仲裁|有管辖权的仲裁", body.group(0)):
+        body = re.search(r"[\u4e00-\u9fff]{2,12}仲裁委员会|[A-Z][\w' -]{1,40}Arbitration\s+(?:Commission|Centre|Center|"
+                         r"Association)|CIETAC|HKIAC|SIAC|\bICC\b|\bAAA\b|JAMS", sentence)
+        if body and not re.search(r"当地|所在地|有管辖权|[一某]", body.group(0)):
             facts["body"] = body.group(0)
+    elif ctype == "indirect_loss":
+        facts["excluded"] = bool(_EXCLUDES.search(sentence))
+    elif ctype == "title_retention":
+        facts["retained"] = bool(_RETAINED.search(sentence))
+    elif ctype == "risk_transfer":
+        facts["trigger"] = "acceptance" if re.search(r"验收|安装|调试|acceptance|install", sentence, re.I) else "delivery"
+    elif ctype == "forum":
+        facts["place"] = ("seller" if _SELLER_PLACE.search(sentence)
+                          else "buyer" if _BUYER_PLACE.search(sentence) else "other")
+    elif ctype == "governing_law":
+        facts["prc"] = bool(_PRC_LAW.search(sentence))
     return facts
 
 
@@ -373,17 +402,17 @@ def find_clauses(text: str, playbook: Playbook, lang: str) -> list[Clause]:
             if any(a <= m.start() and m.end() <= b for a, b in trap_spans):
                 continue
             i = bisect.bisect_right(starts, m.start()) - 1
-            if i < 0:
+            if i < 0 or (det.type, i) in found:
                 continue
             s, e = spans[i]
-            if (det.type, s) in found or m.start() >= e:
+            if m.start() >= e:
                 continue
             sentence = text[s:e]
             if det.unless[lang] and det.unless[lang].search(sentence):
                 continue
             h = bisect.bisect_right(head_starts, s) - 1
             article = heads[h][1] if h >= 0 else None
-            found[(det.type, s)] = Clause(det.type, article, s, e, sentence,
+            found[(det.type, i)] = Clause(det.type, article, s, e, sentence,
                                           _facts(det.type, sentence, roles, m.start() - s))
     return sorted(found.values(), key=lambda c: (c.start, CLAUSE_TYPES.index(c.type)))
 
@@ -403,55 +432,268 @@ class _Verdict:
 Assessor = Callable[[Rule, Mapping[str, list[Clause]], Mapping[str, Any]], _Verdict]
 
 
-def _first(clauses: list[Clause], key: str) -> Clause | None:
-    return next((c for c in clauses if key in c.facts), None)
+def _num(v: float, pct: bool = False) -> str:
+    return f"{v * 100:.4g}%" if pct else f"{v:g}"
 
 
-def _by_limit(rule: Rule, clause: Clause, value: float, policy: Mapping[str, Any], unit_zh: str, unit_en: str,
-              what_zh: str, what_en: str) -> _Verdict:
+def _by_limit(rule: Rule, clause: Clause, value: float, policy: Mapping[str, Any], what: tuple[str, str],
+              unit: tuple[str, str] = ("", ""), pct: bool = False) -> _Verdict:
+    """standard / fallback / unacceptable by the rule's limit in configs/contracts.yaml (larger is worse)."""
     lim = policy[rule.limit]
     std, fb = lim["standard"], lim["fallback"]
-    shown = f"{_num(value)}{unit_zh}"
-    shown_en = f"{_num(value)}{unit_en}"
+    v, s, f = (_num(x, pct) for x in (value, std, fb))
+    uz, ue = unit
     if value <= std:
-        return _Verdict("standard", clause, f"{what_zh}{shown}，不超过标准 {_num(std)}{unit_zh}",
-                        f"{what_en} {shown_en}, within the standard {_num(std)}{unit_en}", std, value)
+        return _Verdict("standard", clause, f"{what[0]}{v}{uz}，不超过标准 {s}{uz}",
+                        f"{what[1]} {v}{ue}, within the standard {s}{ue}", std, value)
     if value <= fb:
-        return _Verdict("fallback", clause, f"{what_zh}{shown}，超过标准 {_num(std)}{unit_zh}，在可让步上限 "
-                        f"{_num(fb)}{unit_zh} 内", f"{what_en} {shown_en}, beyond the standard {_num(std)}{unit_en} "
-                        f"but within the fallback {_num(fb)}{unit_en}", fb, value)
-    return _Verdict("unacceptable", clause, f"{what_zh}{shown}，超过可让步上限 {_num(fb)}{unit_zh}",
-                    f"{what_en} {shown_en}, beyond the fallback limit {_num(fb)}{unit_en}", fb, value)
-
-
-def _num(v: float) -> str:
-    if isinstance(v, float) and v < 1 and v != 0:
-        return f"{v * 100:.4g}%"
-    return f"{v:g}" if isinstance(v, float) else str(v)
-
-
-def _assess_days(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
-    clauses = found.get(rule.type, [])
-    c = _first(clauses, "days")
-    if c is None:
-        if not clauses:
-            return _absent(rule)
-        return _Verdict("fallback", clauses[0], "未写明期限天数，期限约定不明（民法典 510/511 条按交易习惯或随时履行确定）",
-                        "no number of days is stated, so the term is unclear (Civil Code 510/511)")
-    days = max(x.facts["days"] for x in clauses if "days" in x.facts)
-    c = next(x for x in clauses if x.facts.get("days") == days)
-    return _by_limit(rule, c, float(days), policy, " 天", " days", "期限", "term of")
+        return _Verdict("fallback", clause, f"{what[0]}{v}{uz}，超过标准 {s}{uz}，在可让步上限 {f}{uz} 内",
+                        f"{what[1]} {v}{ue}, beyond the standard {s}{ue} but within the fallback {f}{ue}", fb, value)
+    return _Verdict("unacceptable", clause, f"{what[0]}{v}{uz}，超过可让步上限 {f}{uz}",
+                    f"{what[1]} {v}{ue}, beyond the fallback limit {f}{ue}", fb, value)
 
 
 def _absent(rule: Rule) -> _Verdict:
     if rule.required:
-        return _Verdict("missing", None, "合同没有该条款，而模板要求必须有", "the contract lacks this clause, which the "
-                        "template requires")
+        return _Verdict("missing", None, "合同没有该条款，而模板要求必须有", "the template requires it")
     return _Verdict("absent", None, "未发现该条款", "no such clause found")
 
 
+def _binds_seller(c: Clause) -> bool:
+    return c.facts.get("party") in ("seller", "both", None)
+
+
+def _largest(clauses: list[Clause], key: str) -> Clause | None:
+    with_key = [c for c in clauses if key in c.facts]
+    return max(with_key, key=lambda c: c.facts[key]) if with_key else None
+
+
+def _assess_days(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    clauses = found.get(rule.type, [])
+    if not clauses:
+        return _absent(rule)
+    c = _largest(clauses, "days")
+    if c is None:
+        return _Verdict("fallback", clauses[0], "未写明天数，期限约定不明", "no number of days is stated, so the term "
+                        "is unclear")
+    return _by_limit(rule, c, float(c.facts["days"]), policy, ("期限 ", "a term of"), (" 天", " days"))
+
+
+def _assess_months(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    clauses = found.get(rule.type, [])
+    if not clauses:
+        return _absent(rule)
+    c = _largest(clauses, "months")
+    if c is None:
+        return _Verdict("fallback", clauses[0], "未写明期限", "no period is stated")
+    return _by_limit(rule, c, float(c.facts["months"]), policy, ("期限 ", "a period of"), (" 个月", " months"))
+
+
+def _assess_pct(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    clauses = found.get(rule.type, [])
+    if not clauses:
+        return _absent(rule)
+    c = _largest(clauses, "pct")
+    if c is None:
+        return _Verdict("fallback", clauses[0], "未写明比例", "no percentage is stated")
+    return _by_limit(rule, c, c.facts["pct"], policy, ("比例 ", "a share of"), pct=True)
+
+
+def _assess_prepayment(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    lim = policy[rule.limit]
+    pay = _largest(found.get("payment_terms", []), "days")
+    days = pay.facts["days"] if pay else None
+    c = _largest(found.get(rule.type, []), "pct")
+    pct = c.facts["pct"] if c else 0.0
+    if pct >= lim["standard"]:
+        return _Verdict("standard", c, f"预付 {_num(pct, True)}，不低于标准 {_num(lim['standard'], True)}",
+                        f"{_num(pct, True)} prepaid, at least the standard {_num(lim['standard'], True)}",
+                        lim["standard"], pct)
+    if days is not None and days > lim["required_above_days"]:
+        return _Verdict("missing" if c is None else "unacceptable", c or pay,
+                        f"账期 {days} 天超过 {lim['required_above_days']} 天，却没有预付款" if c is None else
+                        f"账期 {days} 天超过 {lim['required_above_days']} 天，预付仅 {_num(pct, True)}",
+                        f"{days}-day terms exceed {lim['required_above_days']} days with no prepayment" if c is None
+                        else f"{days}-day terms exceed {lim['required_above_days']} days with only "
+                             f"{_num(pct, True)} prepaid", lim["required_above_days"], days)
+    if c is None:
+        return _absent(rule)
+    return _Verdict("fallback", c, f"预付 {_num(pct, True)}，低于标准 {_num(lim['standard'], True)}",
+                    f"{_num(pct, True)} prepaid, below the standard {_num(lim['standard'], True)}", lim["standard"], pct)
+
+
+def _assess_acceptance(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    clauses = found.get(rule.type, [])
+    if not clauses:
+        return _absent(rule)
+    if any(c.facts["deemed"] for c in clauses):
+        c = next(c for c in clauses if c.facts["deemed"])
+        return _Verdict("standard", c, "约定了视为验收合格", "acceptance is deemed after the inspection period")
+    c = next((c for c in clauses if c.facts["discretion"]), None)
+    if c is not None:
+        return _Verdict("unacceptable", c, "验收以甲方单方确认为准，且没有视为验收的期限：付款条件可能永远不成就",
+                        "acceptance is at Buyer's discretion with no deemed acceptance, so payment may never fall due")
+    return _Verdict("fallback", clauses[0], "没有约定逾期未提异议视为验收合格", "no deemed acceptance after an inspection "
+                    "period")
+
+
+def _ld_clauses(found: Mapping[str, list[Clause]]) -> list[Clause]:
+    return [c for c in found.get("liquidated_damages", []) if _binds_seller(c)]
+
+
+def _assess_ld_rate(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    if not found.get(rule.type):
+        return _absent(rule)
+    c = _largest(_ld_clauses(found), "rate_per_day")
+    if c is None:
+        return _Verdict("standard", found[rule.type][0], "没有乙方按日计算的违约金比例",
+                        "no daily liquidated-damages rate binds Seller")
+    return _by_limit(rule, c, c.facts["rate_per_day"], policy, ("每日违约金 ", "liquidated damages of"),
+                     ("", " per day"), pct=True)
+
+
+def _assess_ld_cap(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    mine = _ld_clauses(found)
+    if not any("rate_per_day" in c.facts for c in mine):
+        return _absent(rule)
+    c = _largest(mine, "cap_pct")
+    if c is None:
+        rate = _largest(mine, "rate_per_day")
+        return _Verdict("unacceptable", rate, "乙方的违约金没有总额上限", "Seller's liquidated damages have no cap",
+                        policy[rule.limit]["fallback"], None)
+    return _by_limit(rule, c, c.facts["cap_pct"], policy, ("违约金上限为合同金额的 ", "a cap of"),
+                     ("", " of the contract price"), pct=True)
+
+
+def _cap_of(clauses: list[Clause]) -> Clause | None:
+    return next((c for c in clauses if "cap_pct" in c.facts and _binds_seller(c)), None)
+
+
+def _assess_uncapped(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    mine = [c for c in found.get(rule.type, []) if _binds_seller(c)]
+    if not mine:
+        return _absent(rule)
+    cap = _cap_of(found.get("liability_cap", []))
+    if cap is not None:
+        return _Verdict("fallback", mine[0], f"乙方承担全部损失，但{cap.article or '另一条款'}约定了责任上限：应统一表述",
+                        f"Seller bears all losses, though {cap.article or 'another clause'} caps its liability: make "
+                        "them consistent")
+    return _Verdict("unacceptable", mine[0], "乙方承担全部损失，没有责任上限，也未排除间接损失",
+                    "Seller bears all losses with no cap and no exclusion of indirect loss")
+
+
+def _assess_liability_cap(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    c = _cap_of(found.get(rule.type, []))
+    if c is None:
+        return _absent(rule)
+    return _by_limit(rule, c, c.facts["cap_pct"], policy, ("责任上限为合同金额的 ", "a cap of"), ("", " of the price"),
+                     pct=True)
+
+
+def _assess_indirect_loss(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    clauses = found.get(rule.type, [])
+    if not clauses:
+        return _absent(rule)
+    excluded = next((c for c in clauses if c.facts["excluded"]), None)
+    if excluded is not None:
+        return _Verdict("standard", excluded, "排除了间接损失", "indirect loss is excluded")
+    c = next((c for c in clauses if c.facts.get("party") in ("seller", "both")), None)
+    if c is not None:
+        return _Verdict("unacceptable", c, "乙方须赔偿间接损失或可得利益损失", "Seller is liable for indirect loss or lost profit")
+    return _Verdict("standard", clauses[0], "间接损失不由乙方承担", "indirect loss does not fall on Seller")
+
+
+def _assess_title(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    clauses = found.get(rule.type, [])
+    if not clauses:
+        return _absent(rule)
+    kept = next((c for c in clauses if c.facts["retained"]), None)
+    if kept is not None:
+        return _Verdict("standard", kept, "付清货款前所有权归乙方", "title stays with Seller until paid")
+    return _Verdict("fallback", clauses[0], "货物所有权在付清货款前即转移给甲方", "title passes to Buyer before payment")
+
+
+def _assess_risk(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    clauses = found.get(rule.type, [])
+    if not clauses:
+        return _absent(rule)
+    late = next((c for c in clauses if c.facts["trigger"] == "acceptance"), None)
+    if late is not None:
+        return _Verdict("fallback", late, "风险在验收或安装后才转移，交付后的风险仍由乙方承担",
+                        "risk passes only on acceptance or installation, so Seller carries it after delivery")
+    return _Verdict("standard", clauses[0], "风险于交付时转移", "risk passes on delivery")
+
+
+def _assess_dispute(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    clauses = found.get(rule.type, [])
+    if not clauses:
+        return _absent(rule)
+    arb = [c for c in clauses if c.facts["arbitration"]]
+    if arb and not any("body" in c.facts for c in arb) and not any(c.facts["court"] for c in clauses):
+        return _Verdict("unacceptable", arb[0], "约定了仲裁但未写明仲裁委员会，仲裁协议可能无效",
+                        "arbitration is chosen but no arbitration commission is named, so the agreement may be void")
+    return _Verdict("standard", clauses[0], "约定了争议解决方式", "a dispute-resolution method is agreed")
+
+
+def _assess_forum(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    clauses = found.get(rule.type, [])
+    if not clauses:
+        return _absent(rule)
+    c = clauses[0]
+    if c.facts["place"] == "buyer":
+        return _Verdict("fallback", c, "管辖法院在甲方所在地", "the court is at Buyer's location")
+    return _Verdict("standard", c, "管辖法院不在甲方所在地", "the court is not at Buyer's location")
+
+
+def _assess_law(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    clauses = found.get(rule.type, [])
+    if not clauses:
+        return _absent(rule)
+    if any(c.facts["prc"] for c in clauses):
+        return _Verdict("standard", clauses[0], "适用中华人民共和国法律", "PRC law governs")
+    return _Verdict("fallback", clauses[0], "适用外国或其他法域法律", "a foreign law governs")
+
+
+def _when_present(rule: Rule, c: Clause, who_zh: str, who_en: str) -> _Verdict:
+    det_zh, det_en = rule.title["zh"], rule.title["en"]
+    return _Verdict(rule.when_present, c, f"{who_zh}{det_zh}条款", f"{who_en} {det_en.lower()} clause")
+
+
+def _assess_present(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    clauses = found.get(rule.type, [])
+    return _when_present(rule, clauses[0], "有", "a") if clauses else _absent(rule)
+
+
+def _assess_seller_bound(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    clauses = found.get(rule.type, [])
+    if not clauses:
+        return _absent(rule)
+    mine = next((c for c in clauses if _binds_seller(c)), None)
+    if mine is not None:
+        return _when_present(rule, mine, "约束乙方的", "a seller-binding")
+    return _Verdict("standard", clauses[0], "该条款约束甲方而非乙方", "the clause binds Buyer, not Seller")
+
+
+def _assess_buyer_right(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
+    clauses = found.get(rule.type, [])
+    if not clauses:
+        return _absent(rule)
+    theirs = next((c for c in clauses if c.facts.get("party") in ("buyer", None)), None)
+    if theirs is not None:
+        return _when_present(rule, theirs, "甲方享有的", "a buyer's")
+    both = next((c for c in clauses if c.facts.get("party") == "both"), None)
+    if both is not None:
+        return _Verdict("fallback", both, f"双方均享有的{rule.title['zh']}", f"a mutual {rule.title['en'].lower()} right")
+    return _Verdict("standard", clauses[0], "该权利属于乙方", "the right is Seller's")
+
+
 ASSESSORS: dict[str, Assessor] = {
-    "days": _assess_days,
+    "days": _assess_days, "months": _assess_months, "pct": _assess_pct, "prepayment": _assess_prepayment,
+    "acceptance": _assess_acceptance, "ld_rate": _assess_ld_rate, "ld_cap": _assess_ld_cap,
+    "uncapped": _assess_uncapped, "liability_cap": _assess_liability_cap, "indirect_loss": _assess_indirect_loss,
+    "title_retention": _assess_title, "risk_transfer": _assess_risk, "dispute": _assess_dispute,
+    "forum": _assess_forum, "governing_law": _assess_law, "present": _assess_present,
+    "seller_bound": _assess_seller_bound, "buyer_right": _assess_buyer_right,
 }
 
 
