@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from salesrisk.cli import history, overdue, score, validate
+from salesrisk.cli import contracts, history, overdue, score, validate
 
 app = typer.Typer(
     name="salesrisk",
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 app.command("validate")(validate.validate)
 app.command("overdue")(overdue.overdue)
+app.command("contracts")(contracts.contracts)
 app.command("score")(score.score)
 app.command("history")(history.history)
 
