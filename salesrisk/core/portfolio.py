@@ -39,6 +39,15 @@ def _number(policy: Mapping, *path: str) -> float:
     return value
 
 
+def contract_labels(contracts: pd.DataFrame) -> pd.Series:
+    """Each row's contract as the contract review names it: its id, or 'row N' where it has none."""
+    rows = pd.Series([f"row {r}" for r in contracts.index], index=contracts.index, dtype=object)
+    if "contract_id" not in contracts:
+        return rows
+    ids = contracts["contract_id"].astype("string").str.strip()
+    return ids.astype(object).where(ids.notna() & ids.ne("").fillna(False), rows)
+
+
 # --- structured terms: one status per contract and term ---------------------------------------------------
 
 @dataclass(frozen=True)
@@ -103,14 +112,27 @@ class Matrix:
     """Contracts × rules. statuses: index contract id, one column per rule, a status or None (not assessed).
     rules: per rule its type, source (clause/field), contracts assessed and the count at each status.
     customers / owners: per customer (owner) the contracts and the count of rule results at each deviation.
-    conceded: the fallbacks conceded most often — rule, fallback count, share of the contracts assessed,
-    held (standard count) — so the template can be changed where it is never held."""
+    conceded: the fallbacks conceded most often — rule, fallback count, applies (contracts where the rule was
+    assessed and the term is not absent), share (fallback / applies), held (standard count) — so the template
+    can be changed where it is never held."""
 
     statuses: pd.DataFrame
     rules: pd.DataFrame
     customers: pd.DataFrame
     owners: pd.DataFrame
     conceded: pd.DataFrame
+
+    def to_dict(self) -> dict[str, Any]:
+        """The matrix as JSON values: rules with counts, each contract's statuses (rules not assessed left
+        out), per customer and owner counts, the fallbacks most conceded."""
+        return {
+            "rules": _records(self.rules),
+            "contracts": [{"contract": c, "statuses": {r: s for r, s in row.items() if s is not None}}
+                          for c, row in self.statuses.to_dict(orient="index").items()],
+            "customers": _records(self.customers.reset_index()),
+            "owners": _records(self.owners.reset_index()),
+            "conceded": _records(self.conceded),
+        }
 
 
 def deviation_matrix(reviews: Iterable, contracts: pd.DataFrame | None = None,
@@ -120,9 +142,10 @@ def deviation_matrix(reviews: Iterable, contracts: pd.DataFrame | None = None,
     a ledger with fields but no contract text still has one. Customers and owners come from the table."""
     cells: dict[str, dict[str, str]] = {}
     types: dict[str, str] = {}
-    if contracts is not None and policy is not None and "contract_id" in contracts:
+    labels = contract_labels(contracts) if contracts is not None else pd.Series(dtype=object)
+    if contracts is not None and policy is not None:
         terms = term_statuses(contracts, policy)
-        for cid, row in zip(contracts["contract_id"].astype(str), terms.to_dict(orient="records"), strict=True):
+        for cid, row in zip(labels, terms.to_dict(orient="records"), strict=True):
             cells.setdefault(cid, {}).update(row)
         types.update({t.rule: t.key for t in TERMS if t.rule in terms})
     for review in reviews:
@@ -130,10 +153,7 @@ def deviation_matrix(reviews: Iterable, contracts: pd.DataFrame | None = None,
         for result in review.results:
             row[result.rule] = result.status
             types.setdefault(result.rule, result.type)
-    order = list(dict.fromkeys(
-        ([*contracts["contract_id"].astype(str)] if contracts is not None and "contract_id" in contracts else [])
-        + list(cells)))
-    order = [c for c in order if c in cells]
+    order = [c for c in dict.fromkeys([*labels, *cells]) if c in cells]
     rules = list(types)
     statuses = pd.DataFrame([[cells[c].get(r) for r in rules] for c in order], index=pd.Index(order, name="contract"),
                             columns=rules, dtype=object)
@@ -144,10 +164,11 @@ def deviation_matrix(reviews: Iterable, contracts: pd.DataFrame | None = None,
         "source": ["field" if r.startswith("field:") else "clause" for r in rules],
         "assessed": statuses.notna().sum().to_numpy(dtype=np.int64), **{s: counts[s].to_numpy() for s in STATUSES},
     })
-    assessed = rule_frame["assessed"].where(rule_frame["assessed"] > 0)
+    applies = rule_frame["assessed"] - rule_frame["absent"]
     conceded = pd.DataFrame({"rule": rule_frame["rule"], "type": rule_frame["type"],
-                             "fallback": rule_frame["fallback"], "assessed": rule_frame["assessed"],
-                             "share": (rule_frame["fallback"] / assessed).round(4), "held": rule_frame["standard"]})
+                             "fallback": rule_frame["fallback"], "applies": applies,
+                             "share": (rule_frame["fallback"] / applies.where(applies > 0)).round(4),
+                             "held": rule_frame["standard"]})
     conceded = (conceded[conceded["fallback"] > 0].sort_values(["fallback", "rule"], ascending=[False, True],
                                                                 kind="stable").reset_index(drop=True))
     return Matrix(statuses, rule_frame, _grouped(statuses, contracts, "customer_id"),
@@ -157,9 +178,11 @@ def deviation_matrix(reviews: Iterable, contracts: pd.DataFrame | None = None,
 def _grouped(statuses: pd.DataFrame, contracts: pd.DataFrame | None, by: str) -> pd.DataFrame:
     """Per customer (owner): contracts, contracts with an unacceptable term, and rule results per deviation."""
     cols = ["contracts", "with_unacceptable", *DEVIATIONS]
-    if contracts is None or by not in contracts or "contract_id" not in contracts:
+    if contracts is None or by not in contracts:
         return pd.DataFrame(columns=cols, dtype="int64").rename_axis(by)
-    key = _by_id(contracts, "contract_id")[by]
+    labels = contract_labels(contracts)
+    key = pd.Series(contracts[by].to_numpy(), index=labels.to_numpy())
+    key = key[~key.index.duplicated()]
     group = statuses.index.map(key).fillna("(none)").astype(str)
     per = pd.DataFrame({s: statuses.eq(s).sum(axis=1) for s in DEVIATIONS}, index=statuses.index)
     per["contracts"] = 1
@@ -206,6 +229,13 @@ class Calendar:
     remind_days_before: int
     as_of: pd.Timestamp
 
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The calendar as JSON values, the description in the language."""
+        events = self.events.drop(columns=["description_zh", "description_en"]).assign(
+            description=self.events[f"description_{lang}"])
+        return {"remind_days_before": self.remind_days_before, "events": _records(events),
+                "undated": dict(self.undated)}
+
 
 def contract_calendar(contracts: pd.DataFrame, reviews: Iterable, policy: Mapping, as_of: pd.Timestamp | str, *,
                       orders: pd.DataFrame | None = None, receivables: pd.DataFrame | None = None,
@@ -236,8 +266,7 @@ def contract_calendar(contracts: pd.DataFrame, reviews: Iterable, policy: Mappin
                        "description_zh": _TEXT[kind][0].format(**text), "description_en": _TEXT[kind][1].format(**text),
                        "contract": text["contract"], "customer_id": text["customer_id"]})
 
-    for row in contracts.to_dict(orient="records"):
-        cid = str(row.get("contract_id"))
+    for cid, row in zip(contract_labels(contracts), contracts.to_dict(orient="records"), strict=True):
         customer = row.get("customer_id")
         customer = None if _blank(customer) else str(customer)
         names = {"contract": cid, "customer": customer or "—", "customer_id": customer}
@@ -369,6 +398,20 @@ class TermsBehaviour:
     no_terms: int
     findings: list[Finding] = field(default_factory=list)
 
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON values, money in yuan: customers beyond terms, the invoices paid or open beyond them,
+        contracts over policy, exposure per customer and per contract."""
+        money = ("amount", "ld_per_day", "ld_cap_amount", "liability_cap", "ld_accrued")
+        beyond = self.invoices[self.invoices["days_beyond"] > 0].reset_index(names="row")
+        return {
+            "customers": _records(self.customers.reset_index(), money),
+            "invoices": _records(beyond, money),
+            "invoices_without_terms": self.no_terms,
+            "contracts_over_policy": _records(self.over_policy),
+            "exposure": {"customers": _records(self.exposure.reset_index(), money),
+                         "contracts": _records(self.contracts_exposure, money)},
+        }
+
 
 def terms_vs_behaviour(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | str,
                        receivables_policy: ReceivablesPolicy, contract_policy: Mapping) -> TermsBehaviour:
@@ -423,6 +466,25 @@ def terms_vs_behaviour(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp |
 
 def _yuan(cents: object) -> str:
     return f"{int(cents) / 100:,.2f}"
+
+
+def _records(frame: pd.DataFrame, money: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Rows as plain values: money columns (cents) in yuan with two decimals, dates ISO, missing as None."""
+    out = []
+    for row in frame.to_dict(orient="records"):
+        rec = {}
+        for k, v in row.items():
+            if isinstance(v, np.generic):
+                v = v.item()
+            if _blank(v):
+                v = None
+            elif k in money:
+                v = round(int(v) / 100, 2)
+            elif isinstance(v, pd.Timestamp):
+                v = v.date().isoformat()
+            rec[str(k)] = v
+        out.append(rec)
+    return out
 
 
 def _beyond_terms(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp,

@@ -53,6 +53,7 @@ class Sheet:
     charts: list[Chart] = field(default_factory=list)
     widths: dict[str, int] = field(default_factory=dict)
     landscape_one_page: bool = False  # print landscape, one page wide (the Summary)
+    cell_fills: dict[str, str] = field(default_factory=dict)  # cell text -> colour of any data cell (a heat-map)
 
 
 def safe_filename(name: str, suffix: str = ".xlsx", limit: int = 180) -> str:
@@ -196,6 +197,12 @@ def _write_sheet(workbook, sheet: Sheet, name: str, f: dict) -> None:
         for sev, fmt in f["fills"].items():
             ws.conditional_format(first, 0, last, len(columns) - 1, {
                 "type": "formula", "criteria": f'=${letter}{first + 1}="{sev}"', "format": fmt})
+    if len(frame) and len(columns):
+        for text, colour in sheet.cell_fills.items():  # one rule per value over the whole data range
+            quoted = text.replace('"', '""')
+            ws.conditional_format(first, 0, last, len(columns) - 1, {
+                "type": "cell", "criteria": "==", "value": f'"{quoted}"',
+                "format": workbook.add_format({"bg_color": colour})})
     if len(columns):
         ws.freeze_panes(first, 0)
         ws.autofilter(top, 0, max(last, top), len(columns) - 1)

@@ -93,7 +93,7 @@ def test_deviation_matrix_counts_per_rule_customer_owner_and_conceded(policy):
     assert m.conceded.values.tolist() == [
         ["payment-term", "payment", 3, 4, 0.75, 1],
         ["field:warranty_months", "warranty_months", 1, 3, 0.3333, 1],
-        ["forum", "forum", 1, 4, 0.25, 1],
+        ["forum", "forum", 1, 3, 0.3333, 1],  # of the 3 contracts with a forum clause
     ]
     assert m.customers.reset_index().values.tolist() == [
         # customer, contracts, with an unacceptable result, fallback, unacceptable, missing results

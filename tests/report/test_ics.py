@@ -1,7 +1,9 @@
 import datetime as dt
+from pathlib import Path
 
 import icalendar
 import pandas as pd
+import pytest
 
 from salesrisk.core.portfolio import EVENT_COLUMNS, Calendar
 from salesrisk.report.ics import calendar_ics, event_uid, fold
@@ -77,3 +79,28 @@ def test_empty_calendar_is_still_a_valid_file():
     assert text == ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//salesrisk//contract calendar//EN\r\n"
                     "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n")
     assert icalendar.Calendar.from_ical(text).walk("VEVENT") == []
+
+
+SAMPLE = Path(__file__).parents[2] / "sample_data" / "ledger_zh.xlsx"
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="sample ledger not generated")
+def test_the_sample_ledgers_calendar_imports_cleanly():
+    from salesrisk import read_ledger
+    from salesrisk.core.clauses import load_playbook, review_text
+    from salesrisk.core.portfolio import contract_calendar
+
+    book = read_ledger(SAMPLE)
+    frames = {name: t.frame for name, t in book.tables.items()}
+    contracts, playbook = frames["contracts"], load_playbook()
+    reviews = [review_text(text, playbook, contract=cid) for cid, text in zip(contracts["contract_id"],
+                                                                             contracts["text"], strict=True)]
+    cal = contract_calendar(contracts, reviews, playbook.policy, "2026-06-30", orders=frames["orders"],
+                            receivables=frames["receivables"])
+    events = icalendar.Calendar.from_ical(calendar_ics(cal, lang="zh")).walk("VEVENT")
+    assert len(events) == len(cal.events) > 0
+    assert len({str(e["UID"]) for e in events}) == len(events)
+    assert [e["DTSTART"].dt for e in events] == [d.date() for d in cal.events["date"]]
+    assert min(e["DTSTART"].dt for e in events) >= dt.date(2026, 6, 30)
+    kinds = set(cal.events["kind"])
+    assert {"renewal-notice", "term-end", "warranty-end", "deemed-acceptance"} <= kinds
