@@ -10,6 +10,6 @@ from salesrisk.validate import Validation, validate_ledger
 __version__ = "0.1.0"
 
 __all__ = [
-    "CATALOGUE", "ConfigError", "ContractReview", "Finding", "InputError", "Ledger", "MissingFieldError", "Overdue", "SalesriskError",
-    "Table", "Validation", "age_receivables", "findings_frame", "read_ledger", "review_contracts", "validate_ledger",
+    "CATALOGUE", "ConfigError", "ContractReview", "Finding", "InputError", "Ledger", "MissingFieldError", "Overdue",
+    "SalesriskError", "Table", "Validation", "age_receivables", "findings_frame", "read_ledger", "review_contracts", "validate_ledger",
 ]
