@@ -194,6 +194,20 @@ CATALOGUE: dict[str, Kind] = {
            "{count} 张 {currency} 未收单据（{customers} 个客户）没有汇率，未计入以 {base} 计的信用敞口",
            "{count} open {currency} invoice(s) of {customers} customer(s) have no exchange rate and are left out of "
            "the {base} credit exposure"),
+        _k("backtest-no-payment-dates", "high", "没有回款日期", "No payment dates",
+           "台账没有回款日期，无法判断 {start} 至 {end} 开出的 {value} 张单据是否逾期付款：未作衡量",
+           "the ledger has no payment dates, so whether the {value} invoice(s) issued {start} to {end} were paid "
+           "late cannot be told: nothing measured"),
+        _k("backtest-too-few", "medium", "回测样本太少", "Too few outcomes to backtest",
+           "{start} 至 {end} 开出的单据中，截至 {observation_end} 结果已知的只有 {late} 张逾期付款、{on_time} 张按时付款"
+           "（每类至少需要 {minimum} 张）：AUC 与 KS 不可靠",
+           "invoices issued {start} to {end} with an outcome known by {observation_end}: only {late} paid late and "
+           "{on_time} on time (at least {minimum} of each are needed): the AUC and KS are unreliable"),
+        _k("backtest-below-baseline", "medium", "评分不如基准", "Score ranks worse than the baseline",
+           "对 {start} 至 {end} 开出的 {invoices} 张单据，评分的 AUC {auc} 低于基准（客户以往逾期率）的 {baseline}："
+           "请调整 configs/credit.yaml 的权重",
+           "on the {invoices} invoices issued {start} to {end}, the score's AUC {auc} is below the baseline's "
+           "{baseline} (each customer's prior late rate): tune the weights in configs/credit.yaml"),
         # --- contracts: structured checks on the contracts table
         _k("document-unreadable", "high", "合同文件无法读取", "Contract document cannot be read",
            "合同 {entity}（{value}）：{reason_zh}；未审核", "contract {entity} ({value}): {reason}; not reviewed"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from salesrisk.cli import contracts, history, overdue, score, validate
+from salesrisk.cli import backtest, contracts, history, overdue, score, validate
 
 app = typer.Typer(
     name="salesrisk",
@@ -18,6 +18,7 @@ app.command("overdue")(overdue.overdue)
 app.command("contracts")(contracts.contracts)
 app.command("score")(score.score)
 app.command("history")(history.history)
+app.command("backtest")(backtest.backtest)
 
 
 @app.callback()
