@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from salesrisk.config import ReceivablesPolicy
+from salesrisk.core.contract_terms import contract_label
 from salesrisk.core.link import parse_terms
 from salesrisk.core.receivables import _apply_rate, settle
 from salesrisk.errors import ConfigError
@@ -40,12 +41,8 @@ def _number(policy: Mapping, *path: str) -> float:
 
 
 def contract_labels(contracts: pd.DataFrame) -> pd.Series:
-    """Each row's contract as the contract review names it: its id, or 'row N' where it has none."""
-    rows = pd.Series([f"row {r}" for r in contracts.index], index=contracts.index, dtype=object)
-    if "contract_id" not in contracts:
-        return rows
-    ids = contracts["contract_id"].astype("string").str.strip()
-    return ids.astype(object).where(ids.notna() & ids.ne("").fillna(False), rows)
+    """Each row's contract as the contract review names it (contract_terms.contract_label): its id, or 'row N'."""
+    return pd.Series([contract_label(contracts, r) for r in contracts.index], index=contracts.index, dtype=object)
 
 
 # --- structured terms: one status per contract and term ---------------------------------------------------
@@ -237,9 +234,9 @@ class Calendar:
                 "undated": dict(self.undated)}
 
 
-def contract_calendar(contracts: pd.DataFrame, reviews: Iterable, policy: Mapping, as_of: pd.Timestamp | str, *,
-                      orders: pd.DataFrame | None = None, receivables: pd.DataFrame | None = None,
-                      include_past: bool = False) -> Calendar:
+def contract_calendar(contracts: pd.DataFrame | None, reviews: Iterable, policy: Mapping,
+                      as_of: pd.Timestamp | str, *, orders: pd.DataFrame | None = None,
+                      receivables: pd.DataFrame | None = None, include_past: bool = False) -> Calendar:
     """The deadlines the contracts set, from their fields (first) and clauses (where a field is blank):
 
     - renewal-notice: end_date − renewal_notice_days (or an auto_renewal clause's notice days);
@@ -252,8 +249,11 @@ def contract_calendar(contracts: pd.DataFrame, reviews: Iterable, policy: Mappin
       receivables' order_id → contract_id).
 
     Events before as_of are left out unless include_past. An event that applies but lacks a date is counted
-    in Calendar.undated."""
+    in Calendar.undated. Without a contracts table (a folder of documents) only the clauses are read."""
     as_of = pd.Timestamp(as_of).normalize()
+    reviews = list(reviews)
+    if contracts is None:
+        contracts = pd.DataFrame({"contract_id": [str(r.contract) for r in reviews]})
     remind = int(_number(policy, "calendar", "remind_days_before"))
     release_days = int(_number(policy, "calendar", "retention_release_days"))
     clauses = {str(r.contract): {c.type: c for c in r.clauses} for r in reviews}
@@ -421,9 +421,9 @@ def terms_vs_behaviour(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp |
     The contractual due date of an invoice is its invoice date + the terms of its contract
     (contracts.payment_terms_days through receivables.contract_id), else of its customer
     (customers.payment_terms_days, else the days in customers.payment_terms), counted from the month end when
-    the contract's terms text, else the customer's, says 月结/EOM — the invoice date standing in for the contract's payment trigger (delivery,
-    acceptance). Payments are allocated by salesrisk.core.receivables.settle (by reference, else oldest
-    first). A customer is flagged when the weighted days beyond terms reach the receivables policy's
+    the contract's terms text, else the customer's, says 月结/EOM — the invoice date standing in for the
+    contract's payment trigger (delivery, acceptance). Payments are allocated by
+    salesrisk.core.receivables.settle (by reference, else oldest first). A customer is flagged when the weighted days beyond terms reach the receivables policy's
     late_payer.days over at least late_payer.min_invoices invoices paid or open beyond terms."""
     as_of = pd.Timestamp(as_of).normalize()
     findings: list[Finding] = []
@@ -724,3 +724,37 @@ def _exposure_per_customer(per_contract: pd.DataFrame) -> pd.DataFrame:
         "ld_accrued": p["ld_accrued"].astype("int64").groupby(keys).sum(),
     }).astype("int64").rename_axis(["customer_id", "currency"])
     return frame[cols].sort_values(["ld_accrued", "ld_per_day"], ascending=False, kind="stable")
+
+
+# --- the whole book -----------------------------------------------------------------------------------------
+
+@dataclass
+class Portfolio:
+    """The deviation matrix, the deadline calendar and the terms against behaviour of one contract book."""
+
+    matrix: Matrix
+    calendar: Calendar
+    behaviour: TermsBehaviour
+
+    @property
+    def findings(self) -> list[Finding]:
+        return list(self.behaviour.findings)
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The portfolio keys of the `contracts` JSON envelope: matrix, calendar, beyond_terms."""
+        return {"matrix": self.matrix.to_dict(), "calendar": self.calendar.to_dict(lang),
+                "beyond_terms": self.behaviour.to_dict()}
+
+
+def contract_portfolio(frames: Mapping[str, pd.DataFrame], reviews: Iterable, as_of: pd.Timestamp | str,
+                       contract_policy: Mapping, receivables_policy: ReceivablesPolicy, *,
+                       include_past: bool = False) -> Portfolio:
+    """deviation_matrix, contract_calendar and terms_vs_behaviour over a ledger's canonical frames (any may be
+    missing; a folder of documents is `{}`) and the clause reviews of its contracts."""
+    reviews = list(reviews)
+    contracts = frames.get("contracts")
+    return Portfolio(
+        deviation_matrix(reviews, contracts, contract_policy),
+        contract_calendar(contracts, reviews, contract_policy, as_of, orders=frames.get("orders"),
+                          receivables=frames.get("receivables"), include_past=include_past),
+        terms_vs_behaviour(frames, as_of, receivables_policy, contract_policy))

@@ -3,11 +3,11 @@ deviation Matrix as a heat-map, per-rule counts, the deadline Calendar, payment 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from salesrisk.core.portfolio import Calendar, Matrix, TermsBehaviour, contract_labels
+from salesrisk.core.portfolio import Calendar, Matrix, Portfolio, TermsBehaviour, contract_labels
 from salesrisk.findings import SEVERITY_RANK, Finding, findings_frame
 from salesrisk.io.reader import Table
 from salesrisk.io.writer import DATE, INT, MONEY, NUMBER, PERCENT, SEVERITY_FILLS, Sheet
@@ -60,6 +60,19 @@ W = {
     "exposure_note": ("违约金上限、赔偿上限为空表示没有上限；已产生违约金为估算：延迟订单金额 × 日费率 × 延迟天数，以上限为限",
                       "A blank damages or liability cap means there is none; damages accrued is an estimate: late "
                       "order amount × daily rate × days late, up to the caps"),
+    "h_missing": ("{of} 份合同中有 {n} 份缺少{title}", "{n} of {of} contracts lack {title}"),
+    "h_unacceptable": ("{of} 份合同中有 {n} 份的{title}不可接受", "{n} of {of} contracts have an unacceptable {title}"),
+    "h_conceded": ("{title}：{of} 份中有 {n} 份作了让步（{share:.0%}），按标准签订的 {held} 份",
+                   "{title}: the fallback conceded on {n} of {of} contracts ({share:.0%}); the standard held on {held}"),
+    "h_calendar": ("{d} 起有 {n} 个合同期限，{days} 天内到期 {soon} 个；{undated} 个无法确定日期",
+                   "{n} contract deadlines from {d}, {soon} within {days} days; {undated} could not be dated"),
+    "h_beyond": ("{n} 个客户付款明显超出合同账期（最久：{customer}，加权平均超出 {days} 天）",
+                 "{n} customers pay well beyond their contract terms (the worst: {customer}, {days} days on average)"),
+    "h_over": ("{n} 份合同的账期超出信用政策", "{n} contracts have payment terms beyond the credit policy"),
+    "h_exposure": ("在执行合同 {n} 份：交货延迟可能已产生违约金 {accrued}（{late} 份合同）；违约金无上限 {ld_uncapped} 份，"
+                   "赔偿无上限 {liability_uncapped} 份",
+                   "{n} contracts in force: damages from late deliveries may have reached {accrued} ({late} contracts); "
+                   "{ld_uncapped} with uncapped damages, {liability_uncapped} with uncapped liability"),
 }
 
 
@@ -72,28 +85,67 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "zh" else pair[1]
 
 
-def contracts_sheets(matrix: Matrix, findings: Iterable[Finding], lang: str, *, table: Table | None = None,
-                     calendar: Calendar | None = None, behaviour: TermsBehaviour | None = None,
-                     rule_titles: dict[str, dict[str, str]] | None = None) -> list[Sheet]:
+def contracts_sheets(portfolio: Portfolio, findings: Iterable[Finding], lang: str, *, table: Table | None = None,
+                     rule_titles: Mapping[str, Mapping[str, str]] | None = None) -> list[Sheet]:
     """Contracts (the user's contracts table with counts, next deadline, flag and comments; only with `table`),
-    Contract findings, Matrix, Rules, then Calendar, Beyond terms and Exposure where given. `findings` are all
-    the run's findings (the structured checks', the clause review's and terms_vs_behaviour's); `rule_titles`
-    maps a playbook rule id to its title per language (Playbook.rules' title)."""
+    Contract findings, Matrix, Rules (with the headlines), Calendar, then Beyond terms and Exposure where there
+    is anything to show. `findings` are all the run's findings (the structured checks', the clause review's and
+    the portfolio's); `rule_titles` maps a playbook rule id to its title per language (Rule.title)."""
     findings = list(findings)
-    titles = {**{r: dict(zip(("zh", "en"), t, strict=True)) for r, t in FIELD_TITLES.items()}, **(rule_titles or {})}
+    titles = _titles(rule_titles)
     sheets = []
     if table is not None:
-        sheets.append(_contracts_sheet(table, matrix, calendar, findings, lang))
-    sheets += [_findings_sheet(findings, lang), _matrix_sheet(matrix, table, titles, lang),
-               _rules_sheet(matrix, titles, lang)]
-    if calendar is not None:
-        sheets.append(_calendar_sheet(calendar, lang))
-    if behaviour is not None:
-        sheets += [_beyond_sheet(behaviour, findings, lang), _exposure_sheet(behaviour, lang)]
+        sheets.append(_contracts_sheet(table, portfolio.matrix, portfolio.calendar, findings, lang))
+    sheets += [_findings_sheet(findings, lang), _matrix_sheet(portfolio.matrix, table, titles, lang),
+               _rules_sheet(portfolio.matrix, titles, lang, portfolio_headlines(portfolio, lang, rule_titles)),
+               _calendar_sheet(portfolio.calendar, lang)]
+    if len(portfolio.behaviour.customers):
+        sheets.append(_beyond_sheet(portfolio.behaviour, findings, lang))
+    if len(portfolio.behaviour.contracts_exposure):
+        sheets.append(_exposure_sheet(portfolio.behaviour, lang))
     return sheets
 
 
-def _contracts_sheet(table: Table, matrix: Matrix, calendar: Calendar | None, findings: list[Finding],
+def _titles(rule_titles: Mapping[str, Mapping[str, str]] | None) -> dict[str, Mapping[str, str]]:
+    return {**{r: dict(zip(("zh", "en"), t, strict=True)) for r, t in FIELD_TITLES.items()}, **(rule_titles or {})}
+
+
+def portfolio_headlines(portfolio: Portfolio, lang: str, rule_titles: Mapping[str, Mapping[str, str]] | None = None,
+                        top: int = 3) -> list[str]:
+    """The book in a few sentences, most telling first: the rules most often missing, unacceptable and
+    conceded; the deadlines; customers paying beyond terms; contracts over policy; damages and caps."""
+    titles = _titles(rule_titles)
+    m, cal, tb = portfolio.matrix, portfolio.calendar, portfolio.behaviour
+    lines = []
+    rules = m.rules.assign(title=[titles.get(r, {}).get(lang) or r for r in m.rules["rule"]])
+    for status in ("missing", "unacceptable"):
+        for r in rules[rules[status] > 0].sort_values(status, ascending=False, kind="stable").head(top).itertuples():
+            lines.append(w(f"h_{status}", lang, n=getattr(r, status), of=r.assessed, title=r.title))
+    shown = dict(zip(rules["rule"], rules["title"], strict=True))
+    for r in m.conceded.head(top).itertuples():
+        lines.append(w("h_conceded", lang, title=shown[r.rule], n=r.fallback, of=r.applies, share=r.share,
+                       held=r.held))
+    soon = int((cal.events["date"] <= cal.as_of + pd.Timedelta(days=cal.remind_days_before)).sum()) \
+        if len(cal.events) else 0
+    lines.append(w("h_calendar", lang, n=len(cal.events), d=cal.as_of.date().isoformat(), soon=soon,
+                   days=cal.remind_days_before, undated=sum(cal.undated.values())))
+    flagged = [f for f in tb.findings if f.code == "customer-pays-beyond-terms"]
+    if flagged:
+        worst = max(flagged, key=lambda f: f.evidence["days"])
+        lines.append(w("h_beyond", lang, n=len(flagged), customer=worst.evidence["customer"],
+                       days=worst.evidence["days"]))
+    if len(tb.over_policy):
+        lines.append(w("h_over", lang, n=len(tb.over_policy)))
+    e = tb.contracts_exposure
+    if len(e):
+        lines.append(w("h_exposure", lang, n=len(e), accrued=f"{int(e['ld_accrued'].sum()) / 100:,.2f}",
+                       late=int((e["ld_accrued"] > 0).sum()),
+                       ld_uncapped=int(((e["ld_per_day"] > 0) & e["ld_cap_amount"].isna()).sum()),
+                       liability_uncapped=int(e["liability_cap"].isna().sum())))
+    return lines
+
+
+def _contracts_sheet(table: Table, matrix: Matrix, calendar: Calendar, findings: list[Finding],
                      lang: str) -> Sheet:
     frame, kinds = user_frame(table)
     labels = contract_labels(table.frame)
@@ -105,7 +157,7 @@ def _contracts_sheet(table: Table, matrix: Matrix, calendar: Calendar | None, fi
     for f in findings:
         if f.entity is not None:
             by_contract.setdefault(str(f.entity), []).append(f)
-    if calendar is not None and len(calendar.events):
+    if len(calendar.events):
         first = calendar.events.drop_duplicates("contract").set_index("contract")
         added[w("next", lang)] = labels.map(first["date"])
         added[w("next_kind", lang)] = labels.map(first["kind"].map(lambda k: _pick(KIND_TEXT[k], lang)))
@@ -142,7 +194,7 @@ def _findings_sheet(findings: list[Finding], lang: str) -> Sheet:
                  widths={w("excerpt", lang): 50, w("message", lang): 80, w("suggestion", lang): 50})
 
 
-def _rule_headers(rules: list[str], titles: dict[str, dict[str, str]], lang: str) -> list[str]:
+def _rule_headers(rules: list[str], titles: Mapping[str, Mapping[str, str]], lang: str) -> list[str]:
     heads, seen = [], set()
     for rule in rules:
         head = titles.get(rule, {}).get(lang) or rule
@@ -153,7 +205,7 @@ def _rule_headers(rules: list[str], titles: dict[str, dict[str, str]], lang: str
     return heads
 
 
-def _matrix_sheet(matrix: Matrix, table: Table | None, titles: dict[str, dict[str, str]], lang: str) -> Sheet:
+def _matrix_sheet(matrix: Matrix, table: Table | None, titles: Mapping[str, Mapping[str, str]], lang: str) -> Sheet:
     st = matrix.statuses
     out = pd.DataFrame({w("contract", lang): st.index.astype(str)})
     if table is not None and "customer_id" in table.frame:
@@ -166,7 +218,7 @@ def _matrix_sheet(matrix: Matrix, table: Table | None, titles: dict[str, dict[st
     return Sheet(w("matrix", lang), out, cell_fills=fills, widths=dict.fromkeys(shown.columns, 12))
 
 
-def _rules_sheet(matrix: Matrix, titles: dict[str, dict[str, str]], lang: str) -> Sheet:
+def _rules_sheet(matrix: Matrix, titles: Mapping[str, Mapping[str, str]], lang: str, lines: list[str]) -> Sheet:
     r = matrix.rules
     applies = r["assessed"] - r["absent"]
     share = r["fallback"] / applies.where(applies > 0)
@@ -177,7 +229,7 @@ def _rules_sheet(matrix: Matrix, titles: dict[str, dict[str, str]], lang: str) -
         w("share", lang): share,
     })
     kinds = {w(k, lang): INT for k in ("assessed", "standard", "fallback", "unacceptable", "missing", "absent")}
-    return Sheet(w("rules", lang), out, {**kinds, w("share", lang): PERCENT})
+    return Sheet(w("rules", lang), out, {**kinds, w("share", lang): PERCENT}, lines_above=lines)
 
 
 def calendar_table(calendar: Calendar, lang: str) -> pd.DataFrame:

@@ -8,7 +8,13 @@ import pytest
 
 from salesrisk.config import load_config_file, load_receivables_policy
 from salesrisk.core.clauses import Clause, Review, RuleResult
-from salesrisk.core.portfolio import contract_calendar, deviation_matrix, term_statuses, terms_vs_behaviour
+from salesrisk.core.portfolio import (
+    contract_calendar,
+    contract_portfolio,
+    deviation_matrix,
+    term_statuses,
+    terms_vs_behaviour,
+)
 from salesrisk.errors import ConfigError
 
 AS_OF = pd.Timestamp("2026-06-30")
@@ -294,3 +300,41 @@ def test_chronic_late_payers_of_the_sample_pay_beyond_their_terms(policy):
     flagged = {f.entity for f in tb.findings if f.code == "customer-pays-beyond-terms"}
     assert len(flagged & set(chronic)) >= 19  # 19 of 20 reach the 30-day line (C0039: 26.4 days)
     assert tb.over_policy["contract_id"].tolist() == ["HT2026-0131"]  # the planted 180-day contract
+
+
+def test_portfolio_json_is_plain_values(policy):
+    rp = replace(load_receivables_policy(), late_payer_days=10, late_payer_min_invoices=2)
+    p = contract_portfolio(_behaviour_frames(), [_review("K1", {"forum": "standard"})], AS_OF, policy, rp)
+    d = p.to_dict("en")
+    json.dumps(d, allow_nan=False)
+    assert list(d) == ["matrix", "calendar", "beyond_terms"]
+    assert d["matrix"]["contracts"][0] == {"contract": "K1", "statuses": {
+        "field:payment_days": "standard", "field:ld_rate_per_day": "standard", "field:ld_cap_pct": "standard",
+        "field:liability_cap_of_value": "standard", "forum": "standard"}}
+    assert d["matrix"]["rules"][0] == {"rule": "field:payment_days", "type": "payment_days", "source": "field",
+                                       "assessed": 4, "standard": 2, "fallback": 1, "unacceptable": 1,
+                                       "missing": 0, "absent": 0}
+    assert [(e["contract"], e["kind"], e["date"], e["remind_on"]) for e in d["calendar"]["events"]] == [
+        ("K1", "term-end", "2026-12-31", "2026-12-17"), ("K4", "term-end", "2026-12-31", "2026-12-17"),
+        ("K2", "term-end", "2027-06-30", "2027-06-16")]
+    assert d["calendar"]["events"][0]["description"] == "Contract K1 (C1) ends"
+    b = d["beyond_terms"]
+    assert b["customers"][1] == {"customer_id": "C1", "currency": "CNY", "customer_name": "甲公司", "invoices": 3,
+                                 "beyond": 2, "amount": 5000.0, "days_beyond": 14.8, "worst_days": 26,
+                                 "worst_invoice": "I1"}
+    assert [i["invoice_id"] for i in b["invoices"]] == ["I1", "I2", "I4"]  # beyond terms only
+    assert b["invoices"][1] == {
+        "row": 3, "invoice_id": "I2", "customer_id": "C1", "customer_name": "甲公司", "currency": "CNY",
+        "contract_id": "K1", "invoice_date": "2026-04-20", "amount": 3000.0, "terms_days": 45,
+        "terms_from": "contract", "month_end": True, "due_by_terms": "2026-06-14", "settled_date": None,
+        "open": True, "days_beyond": 16}
+    assert b["invoices_without_terms"] == 1
+    assert b["contracts_over_policy"][0]["contract_id"] == "K2"
+    assert b["exposure"]["contracts"][1] == {
+        "row": 3, "contract_id": "K2", "customer_id": "C2", "currency": "CNY", "amount": 2_000_000.0,
+        "ld_rate": 0.001, "ld_per_day": 2000.0, "ld_cap_amount": None, "days_to_cap": None, "liability_cap": None,
+        "late_orders": 1, "worst_delay": 3, "ld_accrued": 100.0, "ld_capped": False}
+    assert b["exposure"]["customers"][0]["ld_accrued"] == 500.0
+    assert [f.code for f in p.findings] == ["customer-pays-beyond-terms", "contract-terms-exceed-policy",
+                                            "contract-terms-exceed-policy", "contract-ld-accrued",
+                                            "contract-ld-accrued", "contract-ld-accrued"]

@@ -4,13 +4,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from salesrisk.config import load_config_file
+from salesrisk.config import load_config_file, load_receivables_policy
 from salesrisk.core.clauses import Review, RuleResult
-from salesrisk.core.portfolio import EVENT_COLUMNS, Calendar, contract_calendar, deviation_matrix
+from salesrisk.core.portfolio import contract_calendar, contract_portfolio
 from salesrisk.findings import Finding
 from salesrisk.io.reader import Table
 from salesrisk.io.writer import SEVERITY_FILLS, write_workbook
-from salesrisk.report.contracts_workbook import calendar_table, contracts_sheets
+from salesrisk.report.contracts_workbook import calendar_table, contracts_sheets, portfolio_headlines
 from salesrisk.report.render import csv_text
 
 AS_OF = pd.Timestamp("2026-06-30")
@@ -47,18 +47,22 @@ FINDINGS = [
                       "reason_zh": "买方所在地", "reason_en": "the buyer's court", "suggestion_zh": "向乙方所在地法院起诉",
                       "suggestion_en": "the seller's court"}),
     Finding("contract-terms-exceed-policy", table="contracts", row=6, column="payment_terms_days", entity="K2",
-            value=120, evidence={"customer": "C1", "days": 120, "limit": 90, "limit_source": "x", "limit_source_zh": "x"}),
+            value=120, evidence={"customer": "C1", "days": 120, "limit": 90, "limit_source": "x",
+                                 "limit_source_zh": "x"}),
     Finding("contract-ld-accrued", table="contracts", row=5, entity="K1", value="1.00",
             evidence={"customer": "C1", "amount": "1.00", "orders": 1, "days": 2, "rate_pct": "0.05%", "cap": "none"}),
 ]
 TITLES = {"forum": {"zh": "管辖法院", "en": "Forum"}, "title-retention": {"zh": "所有权保留", "en": "Title retention"}}
 
 
+def _portfolio(policy, frames):
+    return contract_portfolio(frames, REVIEWS, AS_OF, policy, load_receivables_policy())
+
+
 def _sheets(policy, lang="zh"):
     table = _table()
-    matrix = deviation_matrix(REVIEWS, table.frame, policy)
-    cal = contract_calendar(table.frame, REVIEWS, policy, AS_OF)
-    return contracts_sheets(matrix, FINDINGS, lang, table=table, calendar=cal, rule_titles=TITLES)
+    return contracts_sheets(_portfolio(policy, {"contracts": table.frame}), FINDINGS, lang, table=table,
+                            rule_titles=TITLES)
 
 
 def test_contracts_sheet_keeps_the_users_columns_and_adds_flags(policy, tmp_path):
@@ -96,6 +100,9 @@ def test_matrix_is_a_heat_map_and_rules_count(policy, tmp_path):
                      ('"让步"', "FF" + SEVERITY_FILLS["low"][1:]), ('"标准"', "FFE2EFDA")}
     assert str(next(iter(ws.conditional_formatting)).sqref) == "A2:E4"
     counts = [[c.value for c in r] for r in wb["条款统计"].iter_rows()]
+    assert [r[0] for r in counts[:7]] == [*portfolio_headlines(_portfolio(policy, {"contracts": _table().frame}),
+                                                               "zh", TITLES), None]
+    counts = counts[7:]
     assert counts[0] == ["规则", "名称", "来源", "已评估", "标准", "让步", "不可接受", "缺失", "未涉及", "让步比例"]
     assert counts[1:] == [["field:warranty_months", "质保期（字段）", "field", 3, 1, 1, 1, 0, 0, pytest.approx(1 / 3)],
                           ["forum", "管辖法院", "clause", 3, 1, 1, 1, 0, 0, pytest.approx(1 / 3)],
@@ -118,19 +125,35 @@ def test_calendar_sheet_and_csv_agree(policy, tmp_path):
     # no start dates: warranty ends cannot be dated
     assert cal.undated == {"warranty-end": 3}
     assert csv_text(calendar_table(cal, "en")).splitlines() == [
-        "contract,customer_id,kind,date,remind_on,description,source,article,basis","K1,C1,term-end,2026-08-31,2026-08-17,Contract K1 (C1) ends,field,,end_date 2026-08-31",
-                         "K2,C1,term-end,2027-01-31,2027-01-17,Contract K2 (C1) ends,field,,end_date 2027-01-31"]
+        "contract,customer_id,kind,date,remind_on,description,source,article,basis",
+        "K1,C1,term-end,2026-08-31,2026-08-17,Contract K1 (C1) ends,field,,end_date 2026-08-31",
+        "K2,C1,term-end,2027-01-31,2027-01-17,Contract K2 (C1) ends,field,,end_date 2027-01-31"]
     wb = openpyxl.load_workbook(write_workbook(tmp_path / "c.xlsx", _sheets(policy, "en")))
     rows = [[c.value for c in r] for r in wb["Calendar"].iter_rows()]
     assert rows[0] == ["contract", "customer", "kind", "date", "remind on", "description", "source", "article", "basis"]
     assert rows[1][:5] == ["K1", "C1", "term ends", dt.datetime(2026, 8, 31), dt.datetime(2026, 8, 17)]
 
 
-def test_documents_without_a_table_and_an_empty_calendar(policy, tmp_path):
-    matrix = deviation_matrix([_review("a.docx", {"forum": "missing"})])
-    empty = Calendar(pd.DataFrame(columns=EVENT_COLUMNS), {}, 14, AS_OF)
-    sheets = contracts_sheets(matrix, [], "en", calendar=empty)
+def test_documents_without_a_table(policy, tmp_path):
+    portfolio = contract_portfolio({}, [_review("a.docx", {"forum": "missing"})], AS_OF, policy,
+                                   load_receivables_policy())
+    sheets = contracts_sheets(portfolio, [], "en")
     assert [s.name for s in sheets] == ["Contract findings", "Matrix", "Rules", "Calendar"]
     wb = openpyxl.load_workbook(write_workbook(tmp_path / "c.xlsx", sheets))
     assert [[c.value for c in r] for r in wb["Matrix"].iter_rows()] == [["contract", "forum"], ["a.docx", "missing"]]
     assert wb["Calendar"].max_row == 1
+    assert portfolio_headlines(portfolio, "en") == [
+        "1 of 1 contracts lack forum", "0 contract deadlines from 2026-06-30, 0 within 14 days; 0 could not be dated"]
+
+
+def test_headlines(policy):
+    table = _table()
+    lines = portfolio_headlines(_portfolio(policy, {"contracts": table.frame}), "zh", TITLES)
+    assert lines == [
+        "3 份合同中有 2 份缺少所有权保留",
+        "3 份合同中有 1 份的质保期（字段）不可接受",
+        "3 份合同中有 1 份的管辖法院不可接受",
+        "质保期（字段）：3 份中有 1 份作了让步（33%），按标准签订的 1 份",
+        "管辖法院：3 份中有 1 份作了让步（33%），按标准签订的 1 份",
+        "2026-06-30 起有 2 个合同期限，14 天内到期 0 个；3 个无法确定日期",
+    ]
