@@ -3,7 +3,7 @@ JSON."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +184,9 @@ def _review_ledger(path: Path, ledger: Ledger, as_of: pd.Timestamp | None, polic
     contracts = table.frame
     base = path if path.is_dir() else path.parent
     frames = {name: t.frame for name, t in ledger.tables.items()}
-    structured = check_terms(frames, policy, as_of)
+    # Findings name the column as the user wrote it (合同金额), not the canonical field (amount).
+    header = {f: h for h, f in table.columns.items() if f is not None}
+    structured = [replace(f, column=header.get(f.column, f.column)) for f in check_terms(frames, policy, as_of)]
     by_row: dict[int, list[Finding]] = {}
     for f in structured:
         by_row.setdefault(f.row, []).append(f)
@@ -194,7 +196,7 @@ def _review_ledger(path: Path, ledger: Ledger, as_of: pd.Timestamp | None, polic
         label = contract_label(contracts, row)
         customer = None if "customer_id" not in c.index or pd.isna(c["customer_id"]) else str(c["customer_id"])
         result = ContractResult(label, table.label, customer, int(row), findings=list(by_row.get(int(row), [])))
-        text, column = _text_of(c, base, result, named)
+        text, column = _text_of(c, base, result, named, header)
         if text is not None:
             result.review = review_text(text, playbook, contract=label, table="contracts", row=int(row),
                                         column=column)
@@ -212,21 +214,24 @@ def _review_ledger(path: Path, ledger: Ledger, as_of: pd.Timestamp | None, polic
     return ContractReview(str(path), as_of, "ledger", results, findings, policy, playbook)
 
 
-def _text_of(c: pd.Series, base: Path, result: ContractResult, named: set[Path]) -> tuple[str | None, str | None]:
+def _text_of(c: pd.Series, base: Path, result: ContractResult, named: set[Path],
+             header: dict[str, str]) -> tuple[str | None, str | None]:
     """The contract's text from the text column, else from the document the file column names; a finding when
-    there is neither."""
+    there is neither. The column is returned as its header."""
     if "text" in c.index and not pd.isna(c["text"]) and str(c["text"]).strip():
-        return str(c["text"]), "text"
+        return str(c["text"]), header.get("text", "text")
     if "file" in c.index and not pd.isna(c["file"]) and str(c["file"]).strip():
         doc = base / str(c["file"]).strip()
         named.add(doc.resolve())
         result.source = str(doc)
         try:
-            return read_document(doc), "file"
+            return read_document(doc), header.get("file", "file")
         except DocumentError as exc:
-            result.findings.append(exc.finding(result.contract, table="contracts", row=result.row, column="file"))
+            result.findings.append(exc.finding(result.contract, table="contracts", row=result.row,
+                                               column=header.get("file", "file")))
             return None, None
     if "text" in c.index or "file" in c.index:
+        name = "text" if "text" in c.index else "file"
         result.findings.append(Finding("contract-no-text", table="contracts", row=result.row,
-                                       column="text" if "text" in c.index else "file", entity=result.contract))
+                                       column=header.get(name, name), entity=result.contract))
     return None, None

@@ -81,6 +81,8 @@ def test_ledger_finds_every_planted_risk_with_its_row_article_and_wording(ledger
             assert not missed, f"{cid}: {risk} not reported as {missed}"
         for f in c["findings"]:
             assert (f["entity"], f["table"], f["row"]) == (cid, "contracts", c["row"])
+            assert f["column"] in ("合同文本", "模板编号", "审批记录", "赔偿上限", "违约金比例", "违约金上限", "账期天数",
+                                   "预付比例", "质保期(月)")
             if f["code"] == "clause-unacceptable":
                 assert f["evidence"]["article"].startswith("第") and f["evidence"]["suggestion_zh"]
                 clause = c["clauses"]
@@ -180,7 +182,7 @@ def test_ledger_naming_document_files_beside_it(tmp_path):
         (f.code, f.evidence.get("type"), f.row) for f in a.findings}
     [missing] = b.findings
     assert (missing.code, missing.row, missing.column, missing.evidence["reason"]) == (
-        "document-unreadable", 3, "file", "cannot be read (No such file or directory)")
-    assert [(f.code, f.row, f.column) for f in c.findings] == [("contract-no-text", 4, "file")]
+        "document-unreadable", 3, "合同文件", "cannot be read (No such file or directory)")
+    assert [(f.code, f.row, f.column) for f in c.findings] == [("contract-no-text", 4, "合同文件")]
     assert "warranty_duration" in {f.evidence.get("type") for f in extra.findings}
     assert not [f for f in review.findings if f.code == "sheet-unrecognised"]
