@@ -110,7 +110,8 @@ def review_contracts(path: str | Path, *, as_of: pd.Timestamp | str | None = Non
     its document, relative to the ledger's folder), a folder of contract documents, or one document.
 
     A folder holding spreadsheets is read as a ledger when one of them is a contracts table; documents in it that
-    the table does not name are reviewed too, by file name. `ledger` is `path` already read. as_of (when given)
+    the table does not name are reviewed too, by file name. Otherwise every file of a folder is a document, and
+    one that is not (a spreadsheet, an image) is a finding. `ledger` is `path` already read. as_of (when given)
     leaves contracts that ended before it out of the credit-limit check.
     """
     path = Path(path)
@@ -139,17 +140,14 @@ def _ledger_at(path: Path, columns, config_dir, dayfirst) -> Ledger | None:
             path, columns=columns, config_dir=config_dir, dayfirst=dayfirst)
     if not any(p.suffix.lower() in LEDGER_EXTS for p in list_documents(path)):
         return None
+    has_documents = any(p.suffix.lower() in DOCUMENT_EXTS and not is_readme(p) for p in list_documents(path))
     try:
         ledger = read_ledger(path, columns=columns, config_dir=config_dir, dayfirst=dayfirst)
     except InputError:
-        if any(p.suffix.lower() in DOCUMENT_EXTS and not is_readme(p) for p in list_documents(path)):
-            return None  # spreadsheets that are no ledger, beside contract documents
+        if has_documents:
+            return None  # spreadsheets that are no ledger beside contracts: each is reported as unsupported
         raise
-    return ledger if "contracts" in ledger or not _has_documents(path) else None
-
-
-def _has_documents(folder: Path) -> bool:
-    return any(p.suffix.lower() in DOCUMENT_EXTS and not is_readme(p) for p in list_documents(folder))
+    return ledger if "contracts" in ledger or not has_documents else None
 
 
 def _documents_at(path: Path) -> list[Path]:

@@ -186,3 +186,13 @@ def test_ledger_naming_document_files_beside_it(tmp_path):
     assert [(f.code, f.row, f.column) for f in c.findings] == [("contract-no-text", 4, "合同文件")]
     assert "warranty_duration" in {f.evidence.get("type") for f in extra.findings}
     assert not [f for f in review.findings if f.code == "sheet-unrecognised"]
+
+
+def test_a_spreadsheet_that_is_no_ledger_beside_contracts_is_reported_not_fatal(tmp_path):
+    shutil.copy(FOLDER / "01_购销合同_标准.txt", tmp_path / "a.txt")
+    shutil.copy(DATA / "not_a_workbook.xlsx", tmp_path / "prices.xlsx")
+    review = review_contracts(tmp_path)
+    assert review.mode == "documents"
+    assert [(c.contract, c.review is not None) for c in review.contracts] == [("a.txt", True), ("prices.xlsx", False)]
+    [f] = review.contracts[1].findings
+    assert (f.code, f.entity) == ("document-unsupported", "prices.xlsx")
