@@ -80,6 +80,10 @@ OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write the anno
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace output files that already exist.")]
 FullOpt = Annotated[bool, typer.Option("--full", help="Copy every row into the workbook, even on ledgers over "
                                        "100,000 rows (default there: the rows that need attention).")]
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="The history store (an SQLite file); default: "
+                                               "$SALESRISK_STORE, else salesrisk/salesrisk.sqlite in your user "
+                                               "data folder.", show_default=False)]
+NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this run in the history store.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback on errors.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
 
