@@ -31,7 +31,7 @@ T = {
                  "or csv"),
     "more": ("另有 {n} 份有风险的合同未显示；完整列表请用 --format json 或 csv",
              "{n} more risky contract(s) not shown; use --format json or csv for all"),
-    "hidden": ("（另有 {n} 条低级别发现）", " ({n} more low finding(s))"),
+    "hidden": ("另有 {n} 条低级别发现", "{n} more low finding(s)"),
     "row": ("第 {row} 行", "row {row}"),
     "severity": ("级别", "severity"), "where": ("位置", "where"), "what": ("问题", "issue"),
     "excerpt": ("原文", "excerpt"), "suggestion": ("建议写法", "suggested wording"), "message": ("说明", "message"),
@@ -120,7 +120,7 @@ def render_terminal(r: ContractReview, lang: str) -> Group:
     styles = {t("severity", lang): SEVERITY_STYLE}
     for c in risky[:TOP]:
         hidden = _hidden(c)
-        title = contract_heading(c, lang) + (t("hidden", lang, n=hidden) if hidden else "")
+        title = contract_heading(c, lang) + (f" ({t('hidden', lang, n=hidden)})" if hidden else "")
         parts.append(rich_table(findings_table(c, lang), title=title, styles=styles))
     if len(risky) > TOP:
         parts.append(Text(t("more", lang, n=len(risky) - TOP), style="dim"))
@@ -146,7 +146,7 @@ def render_markdown(r: ContractReview, lang: str) -> str:
         hidden = _hidden(c)
         out += ["", f"## {contract_heading(c, lang)}", ""]
         if hidden:
-            out += [t("hidden", lang, n=hidden).strip(" （）()"), ""]
+            out += [t("hidden", lang, n=hidden), ""]
         out.append(markdown_table(findings_table(c, lang)))
     reading = reading_findings(r)
     if reading:
