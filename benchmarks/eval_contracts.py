@@ -70,7 +70,8 @@ def load_cuad(folder: Path) -> list[dict]:
         path = files[_key(Path(row["Filename"]).stem)]
         text = path.read_text(encoding="utf-8", errors="replace")
         labels = {cat: row[cat].strip() not in ("", "[]") for cat in CATEGORIES}
-        docs.append({"row": i, "name": path.name, "text": text, "labels": labels})
+        docs.append({"row": i, "name": path.name, "text": text, "labels": labels,
+                     "clause": {cat: row[cat] for cat in CATEGORIES}})
     return docs
 
 

@@ -397,15 +397,15 @@ def find_clauses(text: str, playbook: Playbook, lang: str) -> list[Clause]:
     found: dict[tuple[str, int], Clause] = {}
     for det in playbook.detectors.values():
         trap = det.traps[lang]
-        trap_spans = [m.span() for m in trap.finditer(text)] if trap else []
         for m in det.patterns[lang].finditer(text):
-            if any(a <= m.start() and m.end() <= b for a, b in trap_spans):
-                continue
             i = bisect.bisect_right(starts, m.start()) - 1
             if i < 0 or (det.type, i) in found:
                 continue
             s, e = spans[i]
             if m.start() >= e:
+                continue
+            # traps and exclusions are searched in the hit's sentence only: hits are few, sentences short
+            if trap and any(t.start() <= m.start() and m.end() <= t.end() for t in trap.finditer(text, s, e)):
                 continue
             sentence = text[s:e]
             if det.unless[lang] and det.unless[lang].search(sentence):
