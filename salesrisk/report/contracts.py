@@ -36,7 +36,7 @@ T = {
     "severity": ("级别", "severity"), "where": ("位置", "where"), "what": ("问题", "issue"),
     "excerpt": ("原文", "excerpt"), "suggestion": ("建议写法", "suggested wording"), "message": ("说明", "message"),
     "none": ("没有发现需要关注的风险", "No risks that need attention"),
-    "reading": ("读取", "Reading"),
+    "reading": ("读取", "Reading"), "code": ("代码", "code"),
 }
 
 
@@ -109,6 +109,12 @@ def reading_findings(r: ContractReview) -> list[Finding]:
     return [f for f in r.findings if id(f) not in own and SEVERITY_RANK[f.severity] >= SHOWN]
 
 
+def reading_frame(reading: list[Finding], lang: str) -> pd.DataFrame:
+    frame = findings_frame(reading, lang)[["severity", "code", "message"]]
+    frame.columns = [t("severity", lang), t("code", lang), t("message", lang)]
+    return frame
+
+
 def render_terminal(r: ContractReview, lang: str) -> Group:
     parts: list = [Text(t("title", lang, path=r.path), style="bold")]
     if r.as_of is not None:
@@ -129,8 +135,7 @@ def render_terminal(r: ContractReview, lang: str) -> Group:
         parts.append(Text(t("low_only", lang, n=low_only), style="dim"))
     reading = reading_findings(r)
     if reading:
-        frame = findings_frame(reading, lang)[["severity", "code", "message"]]
-        parts.append(rich_table(frame, title=t("reading", lang), styles={"severity": SEVERITY_STYLE}))
+        parts.append(rich_table(reading_frame(reading, lang), title=t("reading", lang), styles=styles))
     return Group(*parts)
 
 
@@ -150,8 +155,7 @@ def render_markdown(r: ContractReview, lang: str) -> str:
         out.append(markdown_table(findings_table(c, lang)))
     reading = reading_findings(r)
     if reading:
-        out += ["", f"## {t('reading', lang)}", "",
-                markdown_table(findings_frame(reading, lang)[["severity", "code", "message"]])]
+        out += ["", f"## {t('reading', lang)}", "", markdown_table(reading_frame(reading, lang))]
     return "\n".join(out) + "\n"
 
 
