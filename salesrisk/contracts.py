@@ -55,6 +55,7 @@ class ContractReview:
     findings: list[Finding]
     policy: TermsPolicy
     playbook: Playbook
+    ledger: Ledger | None = None  # the ledger read (mode "ledger"), for measures built on the same tables
 
     def findings_frame(self, lang: str = "en") -> pd.DataFrame:
         return findings_frame(self.findings, lang)
@@ -209,7 +210,7 @@ def _review_ledger(path: Path, ledger: Ledger, as_of: pd.Timestamp | None, polic
         names = {p.name for p in extra}
         reading = [f for f in reading if not (f.code == "sheet-unrecognised" and f.evidence.get("source") in names)]
     findings = reading + [f for r in results for f in r.findings]
-    return ContractReview(str(path), as_of, "ledger", results, findings, policy, playbook)
+    return ContractReview(str(path), as_of, "ledger", results, findings, policy, playbook, ledger)
 
 
 def _text_of(c: pd.Series, base: Path, result: ContractResult, named: set[Path],

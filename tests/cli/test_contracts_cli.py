@@ -173,7 +173,7 @@ def test_ledger_naming_document_files_beside_it(tmp_path):
     (tmp_path / "合同台账.csv").write_text("合同编号,客户编号,合同文件,模板编号\nHT-A,C1,a.docx,XS-STD-2024\n"
                                           "HT-B,C2,gone.pdf,XS-STD-2024\nHT-C,C3,,XS-STD-2024\n", encoding="utf-8")
     review = review_contracts(tmp_path)
-    assert review.mode == "ledger"
+    assert review.mode == "ledger" and list(review.ledger.tables) == ["contracts"]
     assert [(c.contract, c.row, c.review is not None) for c in review.contracts] == [
         ("HT-A", 2, True), ("HT-B", 3, False), ("HT-C", 4, False), ("extra_gbk.txt", None, True)]
     a, b, c, extra = review.contracts
@@ -192,7 +192,7 @@ def test_a_spreadsheet_that_is_no_ledger_beside_contracts_is_reported_not_fatal(
     shutil.copy(FOLDER / "01_购销合同_标准.txt", tmp_path / "a.txt")
     shutil.copy(DATA / "not_a_workbook.xlsx", tmp_path / "prices.xlsx")
     review = review_contracts(tmp_path)
-    assert review.mode == "documents"
+    assert review.mode == "documents" and review.ledger is None
     assert [(c.contract, c.review is not None) for c in review.contracts] == [("a.txt", True), ("prices.xlsx", False)]
     [f] = review.contracts[1].findings
     assert (f.code, f.entity) == ("document-unsupported", "prices.xlsx")
