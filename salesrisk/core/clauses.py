@@ -262,21 +262,32 @@ def parties(text: str) -> dict[str, str]:
 
 
 def party_at(sentence: str, pos: int, roles: Mapping[str, str]) -> str | None:
-    """The party bound by the obligation found at sentence[pos]: the subject of the verb governing it — the
-    last verb before pos, else the next one ('甲方应赔偿乙方全部损失' → the buyer); 'both' for 任何一方."""
+    """The party bound by the obligation found at sentence[pos]: the agent named by 由 (由乙方承担), else the
+    subject of the verb governing it — the last verb before pos, else the next one ('甲方应赔偿乙方全部损失' → the
+    buyer); a label after 向/给/对 is an object, not a subject. 'both' for 任何一方 / either party."""
+    agent = _AGENT.search(sentence)
+    if agent:
+        return _role(agent.group(1), roles)
     verbs = [m.start() for m in _VERBS.finditer(sentence)]
     before = [v for v in verbs if v <= pos]
     for cut in before[-1:] + [v for v in verbs if v > pos][:2] + [pos]:
         label = None
         for m in _LABEL_RE.finditer(sentence, 0, cut):
-            label = m.group(0)
+            if sentence[max(0, m.start() - 1):m.start()] not in _OBJECT_MARKS:
+                label = m.group(0)
         if label is not None:
-            role = roles.get(label, roles.get(label.lower()))
-            return role or (None if label == "一方" else "both")
+            return _role(label, roles)
     return None
 
 
-_VERBS = re.compile(r"承担|赔偿|支付|负责|保证|应当?|不得|有权|须|shall|will|must|agrees?\s+to|may\b|is\s+liable", re.I)
+def _role(label: str, roles: Mapping[str, str]) -> str | None:
+    role = roles.get(label, roles.get(label.lower()))
+    return role or (None if label == "一方" else "both")
+
+
+_OBJECT_MARKS = ("向", "给", "对", "与", "和", "及")
+_AGENT = re.compile(rf"由({_LABEL})(?:自行|负责|承担|办理|投保|支付)")
+_VERBS = re.compile(r"承担|赔偿|支付|负责|保证|应当?|不得|有权|须|可以?|shall|will|must|agrees?\s+to|may\b|is\s+liable", re.I)
 
 
 # --- facts -------------------------------------------------------------------------------------------------
@@ -293,12 +304,15 @@ _CAP = re.compile(r"以[^，。；]{0,12}为限|不超过|不得超过|不高于
                   r"in\s+no\s+event[^.;]{0,80}exceed|limited\s+to", re.I)
 _CONTRACT_VALUE = re.compile(r"合同(?:总)?(?:金额|总价|价款|价格|总额)|货款总额|合同额|contract\s+(?:price|value|amount)|"
                              r"(?:total\s+)?(?:fees|amounts?)\s+paid|purchase\s+price", re.I)
-_PER_DAY = re.compile(r"每日|每天|按日|per\s+(?:calendar\s+)?day|daily|each\s+day|for\s+each\s+day", re.I)
+_PER_DAY = re.compile(r"每日|每天|按日|每(?:逾期|迟延|延误|延迟)一?(?:日|天)|per\s+(?:calendar\s+)?day|daily|each\s+day|for\s+each\s+day", re.I)
 _MULTIPLE = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五]|two|three)\s*(?:倍|times)", re.I)
-_DEEMED = re.compile(r"视为(?:验收)?(?:合格|通过|已验收|接受|认可|符合)|deemed\s+(?:to\s+have\s+been\s+)?accept", re.I)
-_DISCRETION = re.compile(r"以(?:甲方|买方|需方)(?:的)?(?:最终)?(?:确认|认可|满意|意见|决定)为准|(?:甲方|买方|需方)(?:满意|认可)后方?(?:视为)?|"
-                         r"由(?:甲方|买方|需方)(?:自行|单方)?(?:确定|决定)是否合格|subject\s+to\s+(?:Buyer|Purchaser)'s\s+"
-                         r"(?:confirmation|approval|satisfaction)|(?:Buyer|Purchaser)'s\s+sole\s+(?:discretion|satisfaction)", re.I)
+# deemed acceptance needs a period that lapses: "甲方满意后视为合格" is discretion, not deemed acceptance
+_DEEMED = re.compile(r"(?:逾期|期满|届满|日内|天内|未(?:书面)?提出|未[^。；]{0,6}异议)[^。；]{0,30}视为(?:验收)?(?:合格|通过|已验收|接受|认可|"
+                     r"符合|货物符合)|(?:no\s+(?:written\s+)?objection|fails?\s+to|within|after)[^.;]{0,80}deemed\s+"
+                     r"(?:to\s+have\s+been\s+)?accept", re.I)
+_DISCRETION = re.compile(rf"以(?P<who>{_LABEL})(?:的)?(?:最终|书面)?(?:确认|认可|满意|意见|决定|验收结果)为准|"
+                         rf"由(?P<who2>{_LABEL})(?:自行|单方)?(?:确定|决定|判断)|subject\s+to\s+(?P<who3>Buyer|Purchaser)'s\s+"
+                         r"(?:confirmation|approval|satisfaction)|(?P<who4>Buyer|Purchaser)'s\s+sole\s+(?:discretion|satisfaction)", re.I)
 _EXCLUDES = re.compile(r"(?:不承担|不负责|不包括|除外|排除|免除|不予赔偿|不赔偿|无需承担|不对)[^。；]{0,20}(?:间接|可得|利润|预期)|"
                        r"(?:间接|可得利益|利润|预期)[^。；]{0,15}(?:除外|不承担|不负责|不在)|"
                        r"(?:not|no|neither|never)\b[^.;]{0,80}\b(?:indirect|consequential|incidental)|excluding[^.;]{0,30}(?:indirect|consequential)",
@@ -336,7 +350,7 @@ def _facts(ctype: str, sentence: str, roles: Mapping[str, str], hit: int) -> dic
         for q in pcts:
             if cap and q.start > cap.start():
                 facts["cap_pct"] = q.value
-            elif _PER_DAY.search(sentence, max(0, q.start - 12), q.end + 40):
+            elif _PER_DAY.search(sentence, max(0, q.start - 30), q.end + 40):
                 facts["rate_per_day"] = max(q.value, facts.get("rate_per_day", 0.0))
         if cap and "cap_pct" not in facts and _CONTRACT_VALUE.search(sentence, cap.start()):
             facts["cap_pct"] = 1.0
@@ -353,11 +367,14 @@ def _facts(ctype: str, sentence: str, roles: Mapping[str, str], hit: int) -> dic
                 facts["cap_pct"] = 1.0
     elif ctype == "warranty_duration":
         months = [q.value * 12 if q.unit == "year" else q.value for q in qs if q.unit in ("month", "year")]
+        if re.search(r"终身|永久|lifetime|perpetual", sentence, re.I):
+            months.append(999)
         if months:
             facts["months"] = int(max(months))
     elif ctype == "acceptance":
         facts["deemed"] = bool(_DEEMED.search(sentence))
-        facts["discretion"] = bool(_DISCRETION.search(sentence))
+        who = _DISCRETION.search(sentence)
+        facts["discretion"] = bool(who) and roles.get(next(g for g in who.groups() if g), "buyer") == "buyer"
         if days:
             facts["days"] = int(min(days))
     elif ctype == "dispute_resolution":
@@ -472,6 +489,10 @@ def _assess_days(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[
     clauses = found.get(rule.type, [])
     if not clauses:
         return _absent(rule)
+    third = next((c for c in clauses if c.facts.get("trigger") == "end_customer"), None)
+    if third is not None:
+        return _Verdict("fallback", third, "付款期限取决于第三方何时付款，期限约定不明",
+                        "the term depends on when a third party pays, so it is unclear")
     c = _largest(clauses, "days")
     if c is None:
         return _Verdict("fallback", clauses[0], "未写明天数，期限约定不明", "no number of days is stated, so the term "
@@ -572,6 +593,9 @@ def _cap_of(clauses: list[Clause]) -> Clause | None:
 def _assess_uncapped(rule: Rule, found: Mapping[str, list[Clause]], policy: Mapping[str, Any]) -> _Verdict:
     mine = [c for c in found.get(rule.type, []) if _binds_seller(c)]
     if not mine:
+        if found.get(rule.type):
+            return _Verdict("standard", found[rule.type][0], "全部损失由甲方承担，而非乙方", "Buyer, not Seller, bears "
+                            "all losses")
         return _absent(rule)
     cap = _cap_of(found.get("liability_cap", []))
     if cap is not None:
