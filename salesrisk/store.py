@@ -174,6 +174,10 @@ class Store:
 
     def previous(self, as_of: dt.date, command: str = "score") -> Snapshot | None:
         """The latest snapshot strictly before as_of, or None."""
+        with self._transaction("DEFERRED"):  # one read: a run replacing the snapshot meanwhile is seen whole or not
+            return self._previous(as_of, command)
+
+    def _previous(self, as_of: dt.date, command: str) -> Snapshot | None:
         found = self._query("SELECT id, as_of, ledger FROM snapshots WHERE command = ? AND as_of < ? "
                             "ORDER BY as_of DESC LIMIT 1", (command, _day(as_of)))
         if not found:
@@ -191,11 +195,12 @@ class Store:
     def history(self, customer: str, command: str = "score") -> pd.DataFrame:
         """One row per snapshot holding the customer (matched by id, else by exact name), sorted by as_of:
         HISTORY_COLUMNS; change = score minus the customer's score in its previous snapshot."""
-        customer_id = self._customer_id(customer, command)
-        rows = self._query(
-            "SELECT s.as_of, c.customer_id, c.customer_name, c.score, c.grade, c.list, c.limit_cents, "
-            "c.exposure_cents FROM scores c JOIN snapshots s ON s.id = c.snapshot_id "
-            "WHERE s.command = ? AND c.customer_id = ? ORDER BY s.as_of", (command, customer_id))
+        with self._transaction("DEFERRED"):
+            customer_id = self._customer_id(customer, command)
+            rows = self._query(
+                "SELECT s.as_of, c.customer_id, c.customer_name, c.score, c.grade, c.list, c.limit_cents, "
+                "c.exposure_cents FROM scores c JOIN snapshots s ON s.id = c.snapshot_id "
+                "WHERE s.command = ? AND c.customer_id = ? ORDER BY s.as_of", (command, customer_id))
         frame = _typed(pd.DataFrame(rows, columns=HISTORY_COLUMNS[:-1]))
         frame["as_of"] = pd.to_datetime(frame["as_of"])
         frame["change"] = frame["score"].diff().round(2)  # scores are floats: 61.4 - 75.2 must read -13.8
@@ -281,11 +286,11 @@ class Store:
             return self._db.execute(sql, params).fetchall()
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """One write transaction: BEGIN IMMEDIATE takes the write lock up front (waiting up to BUSY_TIMEOUT_S),
-        so two writers queue instead of failing when one upgrades its read lock."""
+    def _transaction(self, kind: str = "IMMEDIATE") -> Iterator[None]:
+        """One transaction. Writes are IMMEDIATE: the write lock is taken up front (waiting up to BUSY_TIMEOUT_S),
+        so two writers queue instead of failing when one upgrades its read lock. DEFERRED: one consistent read."""
         with self._errors():
-            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(f"BEGIN {kind}")
             try:
                 yield
             except BaseException:

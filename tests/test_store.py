@@ -95,18 +95,23 @@ def test_a_run_records_its_start_and_finish(tmp_path):
     assert dt.datetime.fromisoformat(finished) > start
 
 
-def test_a_failed_save_leaves_the_old_snapshot_whole(tmp_path):
+def test_a_failed_save_leaves_the_old_snapshot_whole(tmp_path, monkeypatch):
+    import salesrisk.store as store
+
     path = filled(tmp_path / "s.sqlite")
     broken = pd.concat([FEB, FEB])
     with Store(path) as s, pytest.raises(ValueError, match=r"customer_id must be unique; repeated: \['C1', 'C3'\]"):
         s.save_scores(D("2026-01-31"), broken, ledger="bad.xlsx")
-    bad = FEB.copy()
-    bad["features"] = [{"x": object()}, {}]  # not JSON: refused before the transaction begins
-    with Store(path) as s, pytest.raises(TypeError):
-        s.save_scores(D("2026-01-31"), bad, ledger="bad.xlsx")
+    # A crash after the old rows were deleted and the new ones written, before the commit: all rolled back.
+    calls = iter([store._now(), store._now()])
+    monkeypatch.setattr(store, "_now", lambda: next(calls))  # the third call (finished_at) raises StopIteration
+    with Store(path) as s, pytest.raises(StopIteration):
+        s.save_scores(D("2026-01-31"), FEB, ledger="bad.xlsx")
+    monkeypatch.undo()
     with Store(path) as s:
-        assert s.previous(D("2026-02-01")).rows.index.tolist() == ["C1", "C2"]
+        assert s.previous(D("2026-02-01")).rows["score"].to_dict() == {"C1": 82.0, "C2": 60.5}
         assert s.snapshots()["ledger"].tolist() == ["jan.xlsx", "feb.xlsx", "mar.xlsx"]
+    assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM runs").fetchone() == (3,)
 
 
 # --- previous, history, snapshots ------------------------------------------------------------------

@@ -83,11 +83,11 @@ def render_csv(r: History, lang: str) -> str:
 
 
 def _score(x: float | None) -> str:
-    return "—" if x is None else f"{x:g}"
+    return "—" if x is None else f"{x:.1f}"  # as the score report shows it
 
 
 def _change(x: float | None) -> str:
-    return "" if x is None else f"{x:+g}"
+    return "" if x is None else f"{x:+.1f}"
 
 
 def _money(x: float | None) -> str:

@@ -66,7 +66,7 @@ def test_terminal_report_has_the_headline_and_every_snapshot(store):
     result = run("合肥众诚", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert (f"Credit score history · {store}\n"
-            "合肥众诚 (C0098): 3 snapshot(s) from 2026-01-31 to 2026-03-31; score 82 → 61.4 (-20.6); "
+            "合肥众诚 (C0098): 3 snapshot(s) from 2026-01-31 to 2026-03-31; score 82.0 → 61.4 (-20.6); "
             "biggest drop -13.8 from 2026-02-28 to 2026-03-31\n") in result.stdout
     assert "│ 2026-03-31 │ 合肥众诚 │ 61.4  │ C     │ watch  │ 25,000.00 │ 3,000.01 │ -13.8  │" in result.stdout
 
@@ -74,7 +74,7 @@ def test_terminal_report_has_the_headline_and_every_snapshot(store):
 def test_chinese_headline_and_a_customer_that_never_dropped(store):
     result = run("Acme Ltd", "--lang", "zh", "--format", "markdown")
     assert result.exit_code == 0, result.output
-    assert "Acme Ltd（C0002）：2026-01-31 至 2026-01-31 共 1 次评分；评分 70 → 70（+0）；各次之间没有下降\n" in result.stdout
+    assert "Acme Ltd（C0002）：2026-01-31 至 2026-01-31 共 1 次评分；评分 70.0 → 70.0（+0.0）；各次之间没有下降\n" in result.stdout
 
 
 def test_csv_has_the_json_fields(store):
