@@ -140,10 +140,17 @@ def test_csv_tables():
     assert out.splitlines()[0] == "code,severity,table,row,column,entity,value,message,evidence"
 
 
-def test_markdown_and_terminal_lead_with_the_batch():
+def test_markdown_and_terminal_lead_with_the_batch(ledger_json):
     md = run("contracts", LEDGER, "--format", "markdown", "--lang", "zh", "--as-of", "2026-06-30").stdout
     assert md.startswith(f"# 合同审核 · {LEDGER}\n\n截止日 2026-06-30\n\n- 463 份合同，已审核条款 463 份；")
-    assert "## HT2025-0017 · C0112 · ledger_zh.xlsx › 合同 第 201 行" in md
+    section = md.split("## HT2025-0017 · C0112 · ledger_zh.xlsx › 合同 第 201 行\n", 1)[1].split("\n## ", 1)[0]
+    [c] = [c for c in ledger_json["contracts"] if c["contract"] == "HT2025-0017"]
+    [f] = [f for f in c["findings"] if f["evidence"].get("type") == "back_to_back_payment"]
+    row = next(line for line in section.splitlines() if f["value"] in line)
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells == [f["severity"], f["evidence"]["article"], f"不可接受的条款 · {f['evidence']['type_zh']}",
+                     f["evidence"]["reason_zh"],
+                     f["value"], f["evidence"]["suggestion_zh"]]
     out = run("contracts", FOLDER, "--lang", "en", "--as-of", "2026-06-30").stdout
     assert out.startswith(f"Contract review · {FOLDER}\nas of 2026-06-30\n8 contracts, 7 with their clauses reviewed, "
                           "1 could not be reviewed;")
