@@ -7,7 +7,9 @@ CUAD: a contract is positive for a category where the category's clause column i
 the review predicts positive where it finds at least one clause of the mapped type. The patterns were tuned on the
 even-numbered rows (0, 2, …) only; the odd rows are held out, and both halves are reported beside the total.
 The baseline is one plain case-insensitive keyword per category, searched in the same texts.
-Chinese: tests/data/contracts_zh/labels.yaml gives each fixture's clause types and rule statuses.
+Chinese: tests/data/contracts_zh/labels.yaml gives each fixture's clause types and rule statuses; the fixtures were
+written together with the detector, so they measure regressions. tests/data/contracts_zh/heldout/ holds contracts
+written and labelled after the detector was built, in other wording — the honest figure.
 """
 
 from __future__ import annotations
@@ -113,7 +115,7 @@ def eval_cuad(folder: Path) -> None:
     print(f"\nThe review beats the keyword baseline on {beaten} of {len(CATEGORIES)} categories (F1, all rows).\n")
 
 
-def eval_fixtures(folder: Path) -> None:
+def eval_fixtures(folder: Path, title: str) -> None:
     labels = yaml.safe_load((folder / "labels.yaml").read_text(encoding="utf-8"))
     playbook = load_playbook()
     per_type: dict[str, list[int]] = {}
@@ -136,7 +138,7 @@ def eval_fixtures(folder: Path) -> None:
                 wrong.append(f"{name}: {rule} expected {status}, got {results[rule]}")
         for t in sorted(got ^ expected):
             wrong.append(f"{name}: {t} {'found but not labelled' if t in got else 'labelled but not found'}")
-    print(f"## Chinese fixtures ({len(labels)} contracts, {folder.relative_to(ROOT)})\n")
+    print(f"## {title} ({len(labels)} contracts, {folder.relative_to(ROOT)})\n")
     print("| type | labelled | found | P | R | F1 |")
     print("|---|---:|---:|---:|---:|---:|")
     tot = [0, 0, 0]
@@ -162,7 +164,8 @@ def main() -> None:
             eval_cuad(args.cuad)
         else:
             print(f"{args.cuad} not found: CUAD skipped\n")
-    eval_fixtures(FIXTURES)
+    eval_fixtures(FIXTURES, "Chinese fixtures")
+    eval_fixtures(FIXTURES / "heldout", "Chinese held-out contracts")
 
 
 if __name__ == "__main__":

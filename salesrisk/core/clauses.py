@@ -263,21 +263,29 @@ def parties(text: str) -> dict[str, str]:
 
 def party_at(sentence: str, pos: int, roles: Mapping[str, str]) -> str | None:
     """The party bound by the obligation found at sentence[pos]: the agent named by 由 (由乙方承担), else the
-    subject of the verb governing it — the last verb before pos, else the next one ('甲方应赔偿乙方全部损失' → the
-    buyer); a label after 向/给/对 is an object, not a subject. 'both' for 任何一方 / either party."""
+    subject of the verb governing it — the last verb before pos, else a party named earlier in the same clause, else
+    the subject of the next verb ('甲方应赔偿乙方全部损失' → the buyer). A label after 向/给/对/从 is an object, not a
+    subject. 'both' for 任何一方 / either party."""
     agent = _AGENT.search(sentence)
     if agent:
         return _role(agent.group(1), roles)
     verbs = [m.start() for m in _VERBS.finditer(sentence)]
     before = [v for v in verbs if v <= pos]
-    for cut in before[-1:] + [v for v in verbs if v > pos][:2] + [pos]:
-        label = None
-        for m in _LABEL_RE.finditer(sentence, 0, cut):
-            if sentence[max(0, m.start() - 1):m.start()] not in _OBJECT_MARKS:
-                label = m.group(0)
+    clause_start = max(sentence.rfind(c, 0, pos) for c in "，,：:") + 1
+    cuts = [(0, v) for v in before[-1:]] + [(clause_start, pos)] + [(0, v) for v in verbs if v > pos][:2] + [(0, pos)]
+    for start, cut in cuts:
+        label = _subject(sentence, start, cut)
         if label is not None:
             return _role(label, roles)
     return None
+
+
+def _subject(sentence: str, start: int, cut: int) -> str | None:
+    label = None
+    for m in _LABEL_RE.finditer(sentence, start, cut):
+        if sentence[max(0, m.start() - 1):m.start()] not in _OBJECT_MARKS:
+            label = m.group(0)
+    return label
 
 
 def _role(label: str, roles: Mapping[str, str]) -> str | None:
@@ -285,9 +293,9 @@ def _role(label: str, roles: Mapping[str, str]) -> str | None:
     return role or (None if label == "一方" else "both")
 
 
-_OBJECT_MARKS = ("向", "给", "对", "与", "和", "及")
+_OBJECT_MARKS = ("向", "给", "对", "与", "和", "及", "从")
 _AGENT = re.compile(rf"由({_LABEL})(?:自行|负责|承担|办理|投保|支付)")
-_VERBS = re.compile(r"承担|赔偿|支付|负责|保证|应当?|不得|有权|须|可以?|shall|will|must|agrees?\s+to|may\b|is\s+liable", re.I)
+_VERBS = re.compile(r"承担|赔偿|支付|负责|保证|承诺|应当?|不得|有权|须|可以?|shall|will|must|agrees?\s+to|may\b|is\s+liable", re.I)
 
 
 # --- facts -------------------------------------------------------------------------------------------------
@@ -302,12 +310,12 @@ _TRIGGERS = [
 ]
 _CAP = re.compile(r"以[^，。；]{0,12}为限|不超过|不得超过|不高于|上限|cap(?:ped)?\b|shall\s+not\s+exceed|not\s+to\s+exceed|"
                   r"in\s+no\s+event[^.;]{0,80}exceed|limited\s+to", re.I)
-_CONTRACT_VALUE = re.compile(r"合同(?:总)?(?:金额|总价|价款|价格|总额)|货款总额|合同额|contract\s+(?:price|value|amount)|"
+_CONTRACT_VALUE = re.compile(r"合同(?:总)?(?:金额|总价|价款|价格|总额)|货款|价款|合同额|contract\s+(?:price|value|amount)|"
                              r"(?:total\s+)?(?:fees|amounts?)\s+paid|purchase\s+price", re.I)
 _PER_DAY = re.compile(r"每日|每天|按日|每(?:逾期|迟延|延误|延迟)一?(?:日|天)|per\s+(?:calendar\s+)?day|daily|each\s+day|for\s+each\s+day", re.I)
 _MULTIPLE = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五]|two|three)\s*(?:倍|times)", re.I)
 # deemed acceptance needs a period that lapses: "甲方满意后视为合格" is discretion, not deemed acceptance
-_DEEMED = re.compile(r"(?:逾期|期满|届满|日内|天内|未(?:书面)?提出|未[^。；]{0,6}异议)[^。；]{0,30}视为(?:验收)?(?:合格|通过|已验收|接受|认可|"
+_DEEMED = re.compile(r"(?:逾期|期满|届满|日内|天内|未(?:书面)?提出|未[^。；]{0,6}异议)[^。；]{0,30}视为(?:验收|检验)?(?:合格|通过|已验收|接受|认可|"
                      r"符合|货物符合)|(?:no\s+(?:written\s+)?objection|fails?\s+to|within|after)[^.;]{0,80}deemed\s+"
                      r"(?:to\s+have\s+been\s+)?accept", re.I)
 _DISCRETION = re.compile(rf"以(?P<who>{_LABEL})(?:的)?(?:最终|书面)?(?:确认|认可|满意|意见|决定|验收结果)为准|"
@@ -322,9 +330,8 @@ _RETAINED = re.compile(r"(?:付清|支付完毕|结清|全部货款)[^。；]{0,
                        r"title[^.;]{0,80}(?:until|upon)\s+(?:full\s+)?payment|retention\s+of\s+title|title[^.;]{0,40}remain[^.;]{0,40}Seller",
                        re.I)
 _PRC_LAW = re.compile(r"中华人民共和国|中国法律|中国大陆|People's\s+Republic\s+of\s+China|\bPRC\b|Chinese\s+law", re.I)
-_SELLER_PLACE = re.compile(r"(?:乙方|卖方|供方|出卖人|原告)(?:的)?(?:所在地|住所地)|where\s+(?:the\s+)?Seller\s+is\s+located|"
-                           r"Seller's\s+(?:seat|domicile|location)", re.I)
-_BUYER_PLACE = re.compile(r"(?:甲方|买方|需方|买受人|被告)(?:的)?(?:所在地|住所地)|where\s+(?:the\s+)?Buyer\s+is\s+located", re.I)
+_PLACE = re.compile(rf"(?P<who>{_LABEL})(?:的)?(?:所在地|住所地)|where\s+(?:the\s+)?(?P<who_en>Seller|Buyer)\s+is\s+located|"
+                    r"(?P<own>Seller|Buyer)'s\s+(?:seat|domicile|location)", re.I)
 
 
 def _facts(ctype: str, sentence: str, roles: Mapping[str, str], hit: int) -> dict[str, Any]:
@@ -391,8 +398,9 @@ def _facts(ctype: str, sentence: str, roles: Mapping[str, str], hit: int) -> dic
     elif ctype == "risk_transfer":
         facts["trigger"] = "acceptance" if re.search(r"验收|安装|调试|acceptance|install", sentence, re.I) else "delivery"
     elif ctype == "forum":
-        facts["place"] = ("seller" if _SELLER_PLACE.search(sentence)
-                          else "buyer" if _BUYER_PLACE.search(sentence) else "other")
+        place = _PLACE.search(sentence)
+        who = next((g for g in place.groups() if g), "") if place else ""
+        facts["place"] = roles.get(who, roles.get(who.lower(), "other"))
     elif ctype == "governing_law":
         facts["prc"] = bool(_PRC_LAW.search(sentence))
     return facts
