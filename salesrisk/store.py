@@ -148,12 +148,11 @@ class Store:
         dupes = frame["customer_id"][frame["customer_id"].duplicated()].unique().tolist()
         if dupes:
             raise ValueError(f"save_scores: customer_id must be unique; repeated: {dupes[:5]}")
-        records = [
-            (str(c), _text(name), _float(score), _text(grade), _text(lst), _int(limit), _int(exposure),
-             _json(features, {}), _json(reasons, []))
-            for c, name, score, grade, lst, limit, exposure, features, reasons
-            in frame[["customer_id", *SCORE_COLUMNS]].itertuples(index=False, name=None)
-        ]
+        columns = [_column(frame[name], kind) for name, kind in (
+            ("customer_id", "str"), ("customer_name", "str"), ("score", "float64"), ("grade", "str"),
+            ("list", "str"), ("limit", "Int64"), ("exposure", "Int64"))]
+        columns += [[_json(v, {}) for v in frame["features"]], [_json(v, []) for v in frame["reasons"]]]
+        records = list(zip(*columns, strict=True))
         day = _day(as_of)
         with self._transaction():
             snapshot_id = self._db.execute(
@@ -373,12 +372,9 @@ def _text(value: object) -> str | None:
     return None if _missing(value) else str(value)
 
 
-def _float(value: object) -> float | None:
-    return None if _missing(value) else float(value)
-
-
-def _int(value: object) -> int | None:
-    return None if _missing(value) else int(value)
+def _column(values: pd.Series, kind: str) -> list:
+    """A column as plain Python values SQLite takes (str, float, int), missing as None."""
+    return values.astype(kind).astype(object).where(values.notna(), None).tolist()
 
 
 def _json(value: object, empty: dict | list) -> str:
