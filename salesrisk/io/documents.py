@@ -32,7 +32,7 @@ class DocumentError(InputError):
     def finding(self, entity: str, table: str | None = None, row: int | None = None,
                 column: str | None = None) -> Finding:
         """The problem as a finding about `entity`, so that a batch reports it and goes on."""
-        return Finding(self.code, table=table, row=row, column=column, entity=entity, value=self.path.name,
+        return Finding(self.code, table=table, row=row, column=column, entity=entity, value=str(self.path),
                        evidence={"source": str(self.path), "reason": self.reason, "reason_zh": self.reason_zh})
 
 

@@ -63,7 +63,7 @@ def test_a_problem_becomes_a_finding_about_the_contract():
         read_document(DOCS / "empty.txt")
     f = info.value.finding("HT-1", table="contracts", row=5, column="file")
     assert (f.code, f.severity, f.table, f.row, f.column, f.entity, f.value) == (
-        "document-unreadable", "high", "contracts", 5, "file", "HT-1", "empty.txt")
+        "document-unreadable", "high", "contracts", 5, "file", "HT-1", str(DOCS / "empty.txt"))
     assert f.evidence == {"source": str(DOCS / "empty.txt"), "reason": "the file is empty", "reason_zh": "文件为空"}
 
 
