@@ -164,11 +164,12 @@ PLANTED: dict[str, list[str]] = {
     "01_购销合同_标准.txt": [],
     "02_购销合同_背靠背付款.docx": ["back_to_back_payment", "acceptance", "uncapped_liability"],
     "03_supply_agreement_standard.md": [],
-    "04_master_supply_agreement.docx": ["most_favored", "exclusivity", "uncapped_liability", "auto_renewal",
-                                        "termination_for_convenience"],
-    "05_采购合同_长账期.pdf": ["payment_terms", "liquidated_damages", "arbitration_or_litigation"],
+    "04_master_supply_agreement.docx": ["most_favored", "exclusivity", "uncapped_liability", "indirect_loss",
+                                        "auto_renewal", "termination_for_convenience", "liquidated_damages",
+                                        "dispute_resolution"],
+    "05_采购合同_长账期.pdf": ["payment_terms", "prepayment", "liquidated_damages", "arbitration_or_litigation"],
     "06_设备买卖合同_GBK.txt": ["warranty_duration", "retention_money", "dispute_resolution"],
-    "07_sales_contract.pdf": ["payment_terms", "liquidated_damages", "acceptance"],
+    "07_sales_contract.pdf": ["payment_terms", "prepayment", "liquidated_damages", "acceptance", "dispute_resolution"],
     "08_扫描件_采购合同.pdf": [],  # no text: reported as document-no-text
 }
 
@@ -177,13 +178,15 @@ WHY = {
     "乙方承担全部损失（赔偿无上限）。货物清单是 Word 表格。",
     "04_master_supply_agreement.docx": "most-favoured price (1.2), exclusivity (3.1), uncapped liability including "
     "indirect losses (4.1), auto-renewal with 120 days' notice (5.1), termination for convenience by the buyer "
-    "on 10 days' notice (5.2); goods in a Word table.",
-    "05_采购合同_长账期.pdf": "收票后180天付款、无预付款（二、）；乙方违约金每日千分之五且无上限（三、）；"
+    "on 10 days' notice (5.2); no liquidated-damages and no dispute-resolution clause (both required); goods in "
+    "a Word table.",
+    "05_采购合同_长账期.pdf": "收票后180天付款、无预付款（二、，预付款条款缺失）；乙方违约金每日千分之五且无上限（三、）；"
     "或裁或诉（六、，仲裁协议无效）。PDF 有文字层。",
     "06_设备买卖合同_GBK.txt": "质保期叁拾陆个月（36 个月，第三条）；质保金 15%（第三条）；仲裁机构未约定（第五条）。"
     "GBK 编码。",
     "07_sales_contract.pdf": "120 days after invoice, no prepayment (Art. 2); liquidated damages 1% per day with no "
-    "cap (Art. 3); acceptance at the buyer's sole discretion (Art. 4). PDF with a text layer.",
+    "cap (Art. 3); acceptance at the buyer's sole discretion (Art. 4); arbitration with no institution named "
+    "(Art. 7). PDF with a text layer.",
     "08_扫描件_采购合同.pdf": "扫描件：只有图像、没有文字层，应报告为 document-no-text，不能静默跳过。",
     "01_购销合同_标准.txt": "标准条款（对照组）：30% 预付、60 天账期、视为验收、违约金万分之五且有上限、赔偿以合同金额为限。",
     "03_supply_agreement_standard.md": "clean control: 30% prepayment, 60 days, deemed acceptance, capped damages and "
