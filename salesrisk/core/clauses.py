@@ -387,10 +387,11 @@ def _facts(ctype: str, sentence: str, roles: Mapping[str, str], hit: int) -> dic
     elif ctype == "dispute_resolution":
         facts["arbitration"] = bool(re.search(r"仲裁|arbitrat", sentence, re.I))
         facts["court"] = bool(re.search(r"法院|起诉|诉讼|court|litigation|lawsuit", sentence, re.I))
-        body = re.search(r"[\u4e00-\u9fff]{2,12}仲裁委员会|[A-Z][\w' -]{1,40}Arbitration\s+(?:Commission|Centre|Center|"
+        body = re.search(r"[\u4e00-\u9fff]{2,12}仲裁(?:委员会|院|中心)|[A-Z][\w' -]{1,40}Arbitration\s+(?:Commission|Centre|Center|"
                          r"Association)|CIETAC|HKIAC|SIAC|\bICC\b|\bAAA\b|JAMS", sentence)
-        if body and not re.search(r"当地|所在地|有管辖权|[一某]", body.group(0)):
-            facts["body"] = body.group(0)
+        name = re.sub(r"^.*(?:向|提交|交由|由|至|到|的|在)", "", body.group(0)) if body else ""
+        if name and not re.search(r"当地|所在地|有管辖权|[一某]", name) and len(name) > len("仲裁委员会"):
+            facts["body"] = name
     elif ctype == "indirect_loss":
         facts["excluded"] = bool(_EXCLUDES.search(sentence))
     elif ctype == "title_retention":
