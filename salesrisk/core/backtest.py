@@ -157,7 +157,7 @@ def prior_late_rates(exp: pd.DataFrame, receivables: pd.DataFrame) -> tuple[pd.S
     paid late or are unpaid past due (disputed ones left out, as in the outcomes), and the pooled rate for
     customers with none."""
     if "disputed" in receivables:
-        exp = exp[~receivables["disputed"].reindex(exp.index).fillna(False).astype(bool).to_numpy()]
+        exp = exp[~exp.index.isin(receivables.index[receivables["disputed"].fillna(False).astype(bool)])]
     late = exp["days_beyond"] > 0
     return late.groupby(exp["customer_id"]).mean(), (float(late.mean()) if len(late) else None)
 

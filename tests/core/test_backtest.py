@@ -139,6 +139,13 @@ def test_baseline_is_each_customers_prior_late_rate(result):
     assert result.baseline.ks == pytest.approx(1 / 3)
 
 
+def test_a_disputed_prior_invoice_is_not_held_in_the_baseline():
+    # G1 also has an invoice 60 days overdue at as_of, disputed: its prior late rate stays 0 of 1, not 1 of 2.
+    disputed = inv("P-G1d", "G1", "2026-01-01", "2026-01-30", disputed=True)
+    b = backtest(ledger(HISTORY + [disputed] + HORIZON + UNKNOWN), AS_OF, 180, POLICY, RPOLICY)
+    assert b.measured.set_index("invoice_id").at["H-G1a", "prior_late_rate"] == 0.0
+
+
 def test_customer_level_view(result):
     # G1 on time; G2, L1 (H-L1a), L2 late. Late G2 ties G1 (0.5), L1 and L2 below it (2) → 2.5 / 3.
     assert result.customers["customers"] == 4 and result.customers["late"] == 3
