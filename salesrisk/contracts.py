@@ -75,6 +75,12 @@ class ContractReview:
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """The JSON envelope of `salesrisk contracts --format json` (documented in docs/json.md)."""
+        findings = findings_records(self.findings_frame(lang))
+        # A contract's findings are those about its row (ledger) or its file (documents): one rendering of the
+        # findings frame serves both the contracts and the top-level list.
+        own: dict[tuple, list[dict]] = {}
+        for f in findings:
+            own.setdefault((f["table"], f["row"], f["entity"]), []).append(f)
         return jsonable({
             "schema_version": SCHEMA_VERSION,
             "command": "contracts",
@@ -82,25 +88,33 @@ class ContractReview:
             "path": self.path,
             "mode": self.mode,
             "policy": {"source": self.policy.source, "playbook": self.playbook.source},
-            "contracts": [contract_record(c, lang) for c in self.contracts],
+            "contracts": [contract_record(c, lang, own.get(_key(c), [])) for c in self.contracts],
             "summary": self.summary(),
-            "findings": findings_records(self.findings_frame(lang)),
+            "findings": findings,
         })
 
 
-def contract_record(c: ContractResult, lang: str) -> dict[str, Any]:
+def _key(c: ContractResult) -> tuple:
+    return ("contracts" if c.row is not None else None, c.row, c.contract)
+
+
+def clause_records(c: ContractResult) -> list[dict[str, Any]]:
+    return [] if c.review is None else [
+        {"type": k.type, "article": k.article, "start": k.start, "end": k.end, "text": k.text, "facts": dict(k.facts)}
+        for k in c.review.clauses]
+
+
+def contract_record(c: ContractResult, lang: str, findings: list[dict[str, Any]]) -> dict[str, Any]:
     review = c.review
     return {
         "contract": c.contract, "source": c.source, "customer_id": c.customer_id, "row": c.row,
         "lang": None if review is None else review.lang,
-        "clauses": [] if review is None else [
-            {"type": k.type, "article": k.article, "start": k.start, "end": k.end, "text": k.text,
-             "facts": dict(k.facts)} for k in review.clauses],
+        "clauses": clause_records(c),
         "results": [] if review is None else [
             {"rule": r.rule, "type": r.type, "status": r.status,
              "article": None if r.clause is None else r.clause.article,
              "reason": r.reason_zh if lang == "zh" else r.reason_en} for r in review.results],
-        "findings": findings_records(findings_frame(c.findings, lang)),
+        "findings": findings,
     }
 
 
@@ -190,10 +204,9 @@ def _review_ledger(path: Path, ledger: Ledger, as_of: pd.Timestamp | None, polic
     for f in structured:
         by_row.setdefault(f.row, []).append(f)
     results, named = [], set()
-    for row in contracts.index:
-        c = contracts.loc[row]
+    for row, c in zip(contracts.index, contracts.to_dict(orient="records"), strict=True):
         label = contract_label(contracts, row)
-        customer = None if "customer_id" not in c.index or pd.isna(c["customer_id"]) else str(c["customer_id"])
+        customer = None if "customer_id" not in c or pd.isna(c["customer_id"]) else str(c["customer_id"])
         result = ContractResult(label, table.label, customer, int(row), findings=list(by_row.get(int(row), [])))
         text, column = _text_of(c, base, result, named, header)
         if text is not None:
@@ -213,13 +226,13 @@ def _review_ledger(path: Path, ledger: Ledger, as_of: pd.Timestamp | None, polic
     return ContractReview(str(path), as_of, "ledger", results, findings, policy, playbook, ledger)
 
 
-def _text_of(c: pd.Series, base: Path, result: ContractResult, named: set[Path],
+def _text_of(c: dict[str, Any], base: Path, result: ContractResult, named: set[Path],
              header: dict[str, str]) -> tuple[str | None, str | None]:
     """The contract's text from the text column, else from the document the file column names; a finding when
     there is neither. The column is returned as its header."""
-    if "text" in c.index and not pd.isna(c["text"]) and str(c["text"]).strip():
+    if "text" in c and not pd.isna(c["text"]) and str(c["text"]).strip():
         return str(c["text"]), header.get("text", "text")
-    if "file" in c.index and not pd.isna(c["file"]) and str(c["file"]).strip():
+    if "file" in c and not pd.isna(c["file"]) and str(c["file"]).strip():
         doc = base / str(c["file"]).strip()
         named.add(doc.resolve())
         result.source = str(doc)
@@ -229,8 +242,8 @@ def _text_of(c: pd.Series, base: Path, result: ContractResult, named: set[Path],
             result.findings.append(exc.finding(result.contract, table="contracts", row=result.row,
                                                column=header.get("file", "file")))
             return None, None
-    if "text" in c.index or "file" in c.index:
-        name = "text" if "text" in c.index else "file"
+    if "text" in c or "file" in c:
+        name = "text" if "text" in c else "file"
         result.findings.append(Finding("contract-no-text", table="contracts", row=result.row,
                                        column=header.get(name, name), entity=result.contract))
     return None, None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -109,8 +110,7 @@ def check_terms(tables: Mapping[str, pd.DataFrame], policy: TermsPolicy,
     findings: list[Finding] = []
     limits = _credit_limits(tables.get("customers"))
     started = _first_dates(tables, contracts)
-    for row in contracts.index:
-        c = contracts.loc[row]
+    for row, c in zip(contracts.index, contracts.to_dict(orient="records"), strict=True):
         check = _Checker(int(row), contract_label(contracts, row), policy, findings)
         check.payment(c)
         check.damages(c)
@@ -124,8 +124,8 @@ def check_terms(tables: Mapping[str, pd.DataFrame], policy: TermsPolicy,
     return findings
 
 
-def _present(c: pd.Series, field: str) -> bool:
-    return field in c.index and not pd.isna(c[field])
+def _present(c: Mapping[str, Any], field: str) -> bool:
+    return field in c and not pd.isna(c[field])
 
 
 def _pct(x: float) -> str:
@@ -170,7 +170,7 @@ class _Checker:
                                      value=value, level=level, evidence={
                                          "key": key, "limit": limit, "source": self.policy.source, **evidence}))
 
-    def longer(self, field: str, c: pd.Series, code: str, lim: Limit, key: str) -> None:
+    def longer(self, field: str, c: Mapping[str, Any], code: str, lim: Limit, key: str) -> None:
         """A number beyond the fallback is the kind's severity; beyond the standard only, a low concession."""
         if not _present(c, field):
             return
@@ -180,7 +180,7 @@ class _Checker:
         elif value > lim.standard:
             self.say(code, field, value, f"{key}.standard", _num(lim.standard), level="low")
 
-    def payment(self, c: pd.Series) -> None:
+    def payment(self, c: Mapping[str, Any]) -> None:
         p = self.policy
         self.longer("payment_terms_days", c, "contract-payment-days", p.payment_days, "payment_days")
         if not (_present(c, "prepayment_pct") and _present(c, "payment_terms_days")):
@@ -195,8 +195,8 @@ class _Checker:
             self.say("contract-prepayment-low", "prepayment_pct", pre, "payment_days.standard",
                      _num(p.payment_days.standard), level="medium", shown=_pct(pre), days=days)
 
-    def damages(self, c: pd.Series) -> None:
-        if "ld_rate" not in c.index:
+    def damages(self, c: Mapping[str, Any]) -> None:
+        if "ld_rate" not in c:
             return
         p = self.policy
         rate = None if pd.isna(c["ld_rate"]) else float(c["ld_rate"])
@@ -210,7 +210,7 @@ class _Checker:
                 self.say("contract-ld-rate-high", "ld_rate", rate, f"ld_rate_per_day.{key}", lim, level=level,
                          shown=_pct(rate), limit_shown=_pct(lim))
                 break
-        if "ld_cap" not in c.index:
+        if "ld_cap" not in c:
             return
         if pd.isna(c["ld_cap"]):
             self.say("contract-ld-uncapped", "ld_cap", None, "ld_cap_pct.fallback", p.ld_cap_pct.fallback,
@@ -223,8 +223,8 @@ class _Checker:
                          shown=_pct(cap), limit_shown=_pct(lim))
                 break
 
-    def liability(self, c: pd.Series) -> None:
-        if "liability_cap" not in c.index:
+    def liability(self, c: Mapping[str, Any]) -> None:
+        if "liability_cap" not in c:
             return
         lim = self.policy.liability_cap_of_value
         if pd.isna(c["liability_cap"]):
@@ -241,7 +241,7 @@ class _Checker:
                          amount_shown=_money(amount))
                 break
 
-    def retention(self, c: pd.Series) -> None:
+    def retention(self, c: Mapping[str, Any]) -> None:
         if not _present(c, "retention_pct"):
             return
         lim, value = self.policy.retention_pct, float(c["retention_pct"])
@@ -251,8 +251,8 @@ class _Checker:
                          level=level, shown=_pct(value), limit_shown=_pct(bound))
                 break
 
-    def approvals(self, c: pd.Series) -> None:
-        if "approvals" not in c.index:
+    def approvals(self, c: Mapping[str, Any]) -> None:
+        if "approvals" not in c:
             return
         steps = self.policy.approvals
         text = "" if pd.isna(c["approvals"]) else str(c["approvals"])
@@ -269,15 +269,15 @@ class _Checker:
                      found=" → ".join(steps[i].en for i in order), found_zh=" → ".join(steps[i].zh for i in order),
                      **required)
 
-    def template(self, c: pd.Series) -> None:
-        if "template_id" not in c.index:
+    def template(self, c: Mapping[str, Any]) -> None:
+        if "template_id" not in c:
             return
         value = None if pd.isna(c["template_id"]) else str(c["template_id"]).strip()
         standard = {t.casefold() for t in self.policy.templates}
         if not value or value.casefold() not in standard:
             self.say("contract-template-nonstandard", "template_id", value, "templates", list(self.policy.templates))
 
-    def credit(self, c: pd.Series, limits: Mapping[str, tuple[int, int]], as_of: pd.Timestamp | None) -> None:
+    def credit(self, c: Mapping[str, Any], limits: Mapping[str, tuple[int, int]], as_of: pd.Timestamp | None) -> None:
         if not (_present(c, "amount") and _present(c, "customer_id")) or str(c["customer_id"]) not in limits:
             return
         if as_of is not None and _present(c, "end_date") and c["end_date"] < as_of:
@@ -288,7 +288,7 @@ class _Checker:
                      _yuan(limit), customer=str(c["customer_id"]), customer_row=customer_row,
                      shown=_money(c["amount"]), limit_shown=_money(limit))
 
-    def signed_late(self, c: pd.Series, started: list[tuple[pd.Timestamp, str, str, str, str]]) -> None:
+    def signed_late(self, c: Mapping[str, Any], started: list[tuple[pd.Timestamp, str, str, str, str]]) -> None:
         if not _present(c, "sign_date"):
             return
         sign = c["sign_date"]

@@ -9,7 +9,7 @@ import pandas as pd
 from rich.console import Group
 from rich.text import Text
 
-from salesrisk.contracts import ContractResult, ContractReview, contract_record
+from salesrisk.contracts import ContractResult, ContractReview, clause_records
 from salesrisk.findings import CATALOGUE, SEVERITY_RANK, Finding, findings_frame, render_message
 from salesrisk.report.render import SEVERITY_STYLE, csv_text, markdown_table, rich_table
 
@@ -168,17 +168,17 @@ def render_csv(r: ContractReview, lang: str, table: str) -> str:
         frame = r.findings_frame(lang)
         frame["evidence"] = frame["evidence"].map(lambda e: json.dumps(e, ensure_ascii=False, default=str))
         return csv_text(frame)
-    records = [contract_record(c, lang) for c in r.contracts]
     if table == "clauses":
-        rows = [{"contract": rec["contract"], **k, "facts": json.dumps(k["facts"], ensure_ascii=False)}
-                for rec in records for k in rec["clauses"]]
+        rows = [{"contract": c.contract, **k, "facts": json.dumps(k["facts"], ensure_ascii=False)}
+                for c in r.contracts for k in clause_records(c)]
         columns = ["contract", "type", "article", "start", "end", "text", "facts"]
         return csv_text(pd.DataFrame(rows, columns=columns))
     rows = []
-    for c, rec in zip(r.contracts, records, strict=True):
+    for c in r.contracts:
         worst = _worst(c)
         rows.append({"contract": c.contract, "source": c.source, "customer_id": c.customer_id, "row": c.row,
-                     "lang": rec["lang"], "reviewed": c.review is not None, "clauses": len(rec["clauses"]),
+                     "lang": None if c.review is None else c.review.lang, "reviewed": c.review is not None,
+                     "clauses": 0 if c.review is None else len(c.review.clauses),
                      "unacceptable": c.unacceptable, "missing": c.missing, "findings": len(c.findings),
                      "worst": next((f.severity for f in c.findings if SEVERITY_RANK[f.severity] == worst), None)})
     frame = pd.DataFrame(rows)

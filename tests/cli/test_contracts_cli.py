@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from salesrisk import review_contracts
 from salesrisk.cli import app
+from salesrisk.findings import findings_frame
+from salesrisk.report.jsonout import findings_records
 
 ROOT = Path(__file__).parents[2]
 LEDGER = ROOT / "sample_data" / "ledger_zh.xlsx"
@@ -201,3 +203,11 @@ def test_a_spreadsheet_that_is_no_ledger_beside_contracts_is_reported_not_fatal(
     assert [(c.contract, c.review is not None) for c in review.contracts] == [("a.txt", True), ("prices.xlsx", False)]
     [f] = review.contracts[1].findings
     assert (f.code, f.entity) == ("document-unsupported", "prices.xlsx")
+
+
+@pytest.mark.parametrize("path", [LEDGER, FOLDER])
+def test_each_contracts_findings_are_its_own_rendered_alone(path):
+    review = review_contracts(path, as_of="2026-06-30")
+    doc = _roundtrip(review.to_dict("en"))
+    for c, rec in zip(review.contracts, doc["contracts"], strict=True):
+        assert rec["findings"] == _roundtrip(findings_records(findings_frame(c.findings, "en"))), c.contract
