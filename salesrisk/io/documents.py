@@ -17,6 +17,8 @@ MAX_DOCUMENT_BYTES = 200 * 1024**2  # a long contract with scanned exhibits is t
 MAX_XML_BYTES = 200 * 1024**2  # word/document.xml of a 500-page contract is a few MB
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Formats a word processor saves as one we read, in one step.
+_SAVE_AS = {".doc": ".docx", ".wps": ".docx", ".rtf": ".docx", ".odt": ".docx", ".pages": ".docx or .pdf"}
 
 # pypdf logs recoverable oddities of real PDFs as warnings; they are not the user's concern.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -54,6 +56,9 @@ def read_document(path: str | Path) -> str:
     """The text of one contract document, lines joined by newlines; raises DocumentError when there is none."""
     path = Path(path)
     ext = path.suffix.lower()
+    if ext in _SAVE_AS:
+        raise DocumentError(path, "document-unsupported", f"a {ext} file; save it as {_SAVE_AS[ext]} and run again",
+                            f"{ext} 文件；请另存为 {_SAVE_AS[ext]} 后再运行")
     if ext not in DOCUMENT_EXTS:
         raise DocumentError(path, "document-unsupported",
                             f"'{ext or '(no extension)'}' is not a contract document type ({', '.join(DOCUMENT_EXTS)})",

@@ -67,6 +67,14 @@ def test_a_problem_becomes_a_finding_about_the_contract():
     assert f.evidence == {"source": str(DOCS / "empty.txt"), "reason": "the file is empty", "reason_zh": "文件为空"}
 
 
+def test_an_old_word_document_asks_to_be_saved_as_docx(tmp_path):
+    (tmp_path / "合同.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(DocumentError) as info:
+        read_document(tmp_path / "合同.doc")
+    assert (info.value.code, info.value.reason, info.value.reason_zh) == (
+        "document-unsupported", "a .doc file; save it as .docx and run again", ".doc 文件；请另存为 .docx 后再运行")
+
+
 def test_a_missing_file_is_unreadable():
     with pytest.raises(DocumentError) as info:
         read_document(DOCS / "nope.docx")
