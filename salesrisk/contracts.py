@@ -178,11 +178,12 @@ def _documents_at(path: Path) -> list[Path]:
 def _review_document(path: Path, playbook: Playbook) -> ContractResult:
     result = ContractResult(path.name, str(path))
     try:
-        text = read_document(path)
+        doc = read_document(path)
     except DocumentError as exc:
         result.findings.append(exc.finding(path.name))
         return result
-    result.review = review_text(text, playbook, contract=path.name)
+    result.findings.extend(doc.findings(path.name))
+    result.review = review_text(doc.text, playbook, contract=path.name)
     result.findings.extend(result.review.findings)
     return result
 
@@ -233,15 +234,17 @@ def _text_of(c: dict[str, Any], base: Path, result: ContractResult, named: set[P
     if "text" in c and not pd.isna(c["text"]) and str(c["text"]).strip():
         return str(c["text"]), header.get("text", "text")
     if "file" in c and not pd.isna(c["file"]) and str(c["file"]).strip():
-        doc = base / str(c["file"]).strip()
-        named.add(doc.resolve())
-        result.source = str(doc)
+        file = base / str(c["file"]).strip()
+        named.add(file.resolve())
+        result.source = str(file)
+        column = header.get("file", "file")
         try:
-            return read_document(doc), header.get("file", "file")
+            doc = read_document(file)
         except DocumentError as exc:
-            result.findings.append(exc.finding(result.contract, table="contracts", row=result.row,
-                                               column=header.get("file", "file")))
+            result.findings.append(exc.finding(result.contract, table="contracts", row=result.row, column=column))
             return None, None
+        result.findings.extend(doc.findings(result.contract, table="contracts", row=result.row, column=column))
+        return doc.text, column
     if "text" in c or "file" in c:
         name = "text" if "text" in c else "file"
         result.findings.append(Finding("contract-no-text", table="contracts", row=result.row,

@@ -215,6 +215,10 @@ CATALOGUE: dict[str, Kind] = {
            "合同 {entity}（{value}）是扫描件，PDF 没有文字层，无法审核条款；请提供可复制文字的 PDF 或先做文字识别（OCR）",
            "contract {entity} ({value}) is a scan: the PDF has no text layer, so its clauses cannot be reviewed; "
            "supply a PDF with text or run OCR first"),
+        _k("document-pages-no-text", "medium", "部分页面是扫描件", "Scanned pages",
+           "合同 {entity}（{value}）第 {pages} 页没有文字层（扫描页），这些页上的条款未审核；请提供可复制文字的版本或先做文字识别（OCR）",
+           "contract {entity} ({value}): page(s) {pages} have no text layer (scanned), so their clauses were not "
+           "reviewed; supply a version with text or run OCR first"),
         _k("document-unsupported", "medium", "不支持的文件类型", "Unsupported document type",
            "{value}：{reason_zh}；未审核", "{value}: {reason}; not reviewed"),
         _k("document-not-contract", "info", "说明文件", "Not a contract",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -22,6 +23,23 @@ _SAVE_AS = {".doc": ".docx", ".wps": ".docx", ".rtf": ".docx", ".odt": ".docx", 
 
 # pypdf logs recoverable oddities of real PDFs as warnings; they are not the user's concern.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class Document:
+    """The text of a contract document, and the PDF pages (1-based) that are images only."""
+
+    path: Path
+    text: str
+    scanned_pages: tuple[int, ...] = ()
+
+    def findings(self, entity: str, table: str | None = None, row: int | None = None,
+                 column: str | None = None) -> list[Finding]:
+        """Scanned pages inside a PDF with text: their clauses go unreviewed, so they are reported."""
+        if not self.scanned_pages:
+            return []
+        return [Finding("document-pages-no-text", table=table, row=row, column=column, entity=entity,
+                        value=str(self.path), evidence={"pages": list(self.scanned_pages)})]
 
 
 class DocumentError(InputError):
@@ -52,7 +70,7 @@ def is_readme(path: Path) -> bool:
     return path.stem.lower() == "readme"
 
 
-def read_document(path: str | Path) -> str:
+def read_document(path: str | Path) -> Document:
     """The text of one contract document, lines joined by newlines; raises DocumentError when there is none."""
     path = Path(path)
     ext = path.suffix.lower()
@@ -72,8 +90,12 @@ def read_document(path: str | Path) -> str:
     if size > MAX_DOCUMENT_BYTES:
         raise _fail(path, f"the file is {size / 1024**2:.0f} MB, over the {MAX_DOCUMENT_BYTES // 1024**2} MB limit",
                     f"文件 {size / 1024**2:.0f} MB，超过 {MAX_DOCUMENT_BYTES // 1024**2} MB 上限")
+    scanned: tuple[int, ...] = ()
     try:
-        text = {".docx": _docx_text, ".pdf": _pdf_text}.get(ext, _plain_text)(path)
+        if ext == ".pdf":
+            text, scanned = _pdf_text(path)
+        else:
+            text = _docx_text(path) if ext == ".docx" else _plain_text(path)
     except OSError as exc:
         raise _fail(path, f"cannot be read ({exc.strerror or exc})", f"无法读取（{exc.strerror or exc}）") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -81,7 +103,7 @@ def read_document(path: str | Path) -> str:
         if ext == ".pdf":
             raise DocumentError(path, "document-no-text")
         raise _fail(path, "the document holds no text", "文件没有文字")
-    return text
+    return Document(path, text, scanned)
 
 
 def _plain_text(path: Path) -> str:
@@ -156,7 +178,8 @@ def _paragraph_text(p: ElementTree.Element) -> str:
     return "".join(parts)
 
 
-def _pdf_text(path: Path) -> str:
+def _pdf_text(path: Path) -> tuple[str, tuple[int, ...]]:
+    """The text of every page, and the pages that hold images but no text (scanned)."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -170,7 +193,10 @@ def _pdf_text(path: Path) -> str:
             if not opened:
                 raise _fail(path, "the PDF is password-protected; save an unprotected copy",
                             "PDF 有密码保护；请另存为无密码的副本")
-        return "\n".join(unwrap_lines(page.extract_text() or "") for page in reader.pages)
+        pages = [unwrap_lines(page.extract_text() or "") for page in reader.pages]
+        scanned = tuple(i for i, (page, text) in enumerate(zip(reader.pages, pages, strict=True), 1)
+                        if not text.strip() and page.images)
+        return "\n".join(pages), scanned
     except DocumentError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, NotImplementedError) as exc:

@@ -46,6 +46,10 @@ def main() -> None:
     with (HERE / "encrypted.pdf").open("wb") as fh:
         writer.write(fh)
     shutil.copyfile(ROOT / "sample_data" / "contracts" / "07_sales_contract.pdf", HERE / "text_layer.pdf")
+    writer = PdfWriter(clone_from=PdfReader(HERE / "text_layer.pdf"))
+    writer.append(PdfReader(HERE / "scanned.pdf"))  # a scanned appendix page after the text
+    with (HERE / "partly_scanned.pdf").open("wb") as fh:
+        writer.write(fh)
     (HERE / "corrupt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 9 0 R >>\nendobj\n%%EOF\n")
 
 

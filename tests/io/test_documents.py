@@ -13,27 +13,29 @@ CLAUSES = "第一条 付款：货到验收合格后叁拾日内付清。\n第二
 
 @pytest.mark.parametrize("name", ["contract_gbk.txt", "contract_utf16.txt"])
 def test_text_in_gbk_and_utf16(name):
-    assert read_document(DOCS / name) == CLAUSES
+    assert read_document(DOCS / name).text == CLAUSES
 
 
 def test_utf8_bom_and_crlf_markdown():
-    assert read_document(DOCS / "contract_bom.md") == "# 合同\n1. Payment within 30 days.\n"
+    assert read_document(DOCS / "contract_bom.md").text == "# 合同\n1. Payment within 30 days.\n"
 
 
 def test_docx_paragraphs_and_table_cells_in_document_order():
-    assert read_document(DOCS / "contract_table.docx") == (
+    assert read_document(DOCS / "contract_table.docx").text == (
         "第一条 货物清单：\n品名\t数量\n伺服电机\t50\n第二条 付款：货到30天内付清。")
 
 
 def test_pdf_text_layer_with_lines_the_margin_broke_joined():
-    text = read_document(DOCS / "text_layer.pdf")
+    doc = read_document(DOCS / "text_layer.pdf")
+    text = doc.text
+    assert doc.scanned_pages == ()
     assert text.splitlines()[3] == ("Article 1 Goods: Seller sells to Buyer 120 sets of frequency inverters, total "
                                     "price USD 96,000.00.")
     assert "Article 4 Acceptance: Acceptance of the goods shall be at Buyer's sole discretion." in text.splitlines()
 
 
 def test_chinese_pdf_keeps_words_whole():
-    text = read_document(SAMPLE / "05_采购合同_长账期.pdf")
+    text = read_document(SAMPLE / "05_采购合同_长账期.pdf").text
     assert ("六、争议解决：因本合同引起的争议，双方协商解决；协商不成的，任何一方可向广州仲裁委员会申请仲裁或向人民法院起诉。"
             in text.splitlines())
 
@@ -65,6 +67,16 @@ def test_a_problem_becomes_a_finding_about_the_contract():
     assert (f.code, f.severity, f.table, f.row, f.column, f.entity, f.value) == (
         "document-unreadable", "high", "contracts", 5, "file", "HT-1", str(DOCS / "empty.txt"))
     assert f.evidence == {"source": str(DOCS / "empty.txt"), "reason": "the file is empty", "reason_zh": "文件为空"}
+
+
+def test_scanned_pages_inside_a_pdf_with_text_are_a_finding():
+    doc = read_document(DOCS / "partly_scanned.pdf")
+    assert doc.scanned_pages == (2,)
+    assert doc.text.startswith("SALES CONTRACT\n")
+    [f] = doc.findings("HT-9", table="contracts", row=4, column="file")
+    assert (f.code, f.severity, f.row, f.entity, dict(f.evidence)) == (
+        "document-pages-no-text", "medium", 4, "HT-9", {"pages": [2]})
+    assert read_document(DOCS / "text_layer.pdf").findings("HT-9") == []
 
 
 def test_an_old_word_document_asks_to_be_saved_as_docx(tmp_path):
