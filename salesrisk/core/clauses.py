@@ -309,10 +309,11 @@ _TRIGGERS = [
     ("signing", re.compile(r"签订|签署|签字|signing|execution", re.I)),
 ]
 _CAP = re.compile(r"以[^，。；]{0,12}为限|不超过|不得超过|不高于|上限|cap(?:ped)?\b|shall\s+not\s+exceed|not\s+to\s+exceed|"
-                  r"in\s+no\s+event[^.;]{0,80}exceed|limited\s+to", re.I)
+                  r"in\s+no\s+event[^.;]{0,80}exceed|limited\s+to|up\s+to\s+(?:a\s+)?maximum|maximum\s+of|no\s+more\s+than|"
+                  r"in\s+(?:the\s+)?aggregate\s+(?:not\s+)?(?:exceed|more)", re.I)
 _CONTRACT_VALUE = re.compile(r"合同(?:总)?(?:金额|总价|价款|价格|总额)|货款|价款|合同额|contract\s+(?:price|value|amount)|"
                              r"(?:total\s+)?(?:fees|amounts?)\s+paid|purchase\s+price", re.I)
-_PER_DAY = re.compile(r"每日|每天|按日|每(?:逾期|迟延|延误|延迟)一?(?:日|天)|per\s+(?:calendar\s+)?day|daily|each\s+day|for\s+each\s+day", re.I)
+_PER_DAY = re.compile(r"每日|每天|按日|每(?:逾期|迟延|延误|延迟)一?(?:日|天)|per\s+(?:calendar\s+)?day|daily|(?:for\s+)?each\s+day", re.I)
 _MULTIPLE = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五]|two|three)\s*(?:倍|times)", re.I)
 # deemed acceptance needs a period that lapses: "甲方满意后视为合格" is discretion, not deemed acceptance
 _DEEMED = re.compile(r"(?:逾期|期满|届满|日内|天内|未(?:书面)?提出|未[^。；]{0,6}异议)[^。；]{0,30}视为(?:验收|检验)?(?:合格|通过|已验收|接受|认可|"
@@ -354,10 +355,11 @@ def _facts(ctype: str, sentence: str, roles: Mapping[str, str], hit: int) -> dic
             facts["pct"] = max(q.value for q in pcts)
     elif ctype == "liquidated_damages":
         cap = _CAP.search(sentence)
+        per_day = _PER_DAY.search(sentence, 0, cap.start() if cap else len(sentence))
         for q in pcts:
             if cap and q.start > cap.start():
                 facts["cap_pct"] = q.value
-            elif _PER_DAY.search(sentence, max(0, q.start - 30), q.end + 40):
+            elif per_day:
                 facts["rate_per_day"] = max(q.value, facts.get("rate_per_day", 0.0))
         if cap and "cap_pct" not in facts and _CONTRACT_VALUE.search(sentence, cap.start()):
             facts["cap_pct"] = 1.0
