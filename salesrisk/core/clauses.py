@@ -246,18 +246,17 @@ def parties(text: str) -> dict[str, str]:
     """Party label → 'buyer' or 'seller': 乙方/卖方/供方 are the seller unless the contract defines them
     otherwise (供方（以下简称甲方） makes 甲方 the seller)."""
     roles = dict(_ROLE_OF)
+    defined = {}
     for m in _DEFINE.finditer(text[:3000]):
         a, b = m.group("a"), m.group("b")
         if b in _NEUTRAL and a not in _NEUTRAL:
-            roles[b] = _ROLE_OF[a.lower()] if a.lower() in _ROLE_OF else _ROLE_OF[a]
+            defined[b] = _ROLE_OF[a.lower()]
         elif a in _NEUTRAL and b not in _NEUTRAL:
-            roles[a] = _ROLE_OF[b.lower()] if b.lower() in _ROLE_OF else _ROLE_OF[b]
-    other = {"甲方": "乙方", "乙方": "甲方"}
-    for label in _NEUTRAL:  # defining one neutral label defines the other
-        if roles[label] == roles[other[label]]:
-            roles[other[label]] = "buyer" if roles[label] == "seller" else "seller"
-            if roles[label] != _ROLE_OF[label]:
-                break
+            defined[a] = _ROLE_OF[b.lower()]
+    roles.update(defined)
+    if len(defined) == 1:  # defining one neutral label defines the other
+        (label, role), = defined.items()
+        roles[_NEUTRAL[1 - _NEUTRAL.index(label)]] = "buyer" if role == "seller" else "seller"
     return roles
 
 

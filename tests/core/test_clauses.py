@@ -109,6 +109,8 @@ def test_parties_default_and_defined_by_the_contract():
     assert (roles["甲方"], roles["乙方"]) == ("seller", "buyer")
     roles = parties("甲方（卖方）：B公司\n乙方（买方）：A公司")
     assert (roles["甲方"], roles["乙方"]) == ("seller", "buyer")
+    roles = parties("乙方（买方）：A公司")  # defining one of 甲方/乙方 defines the other
+    assert (roles["甲方"], roles["乙方"]) == ("seller", "buyer")
 
 
 # --- clauses: spans, numbers, parties ------------------------------------------------------------------------
