@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from salesrisk.config import ReceivablesPolicy
-from salesrisk.core.contract_terms import contract_label
 from salesrisk.core.link import parse_terms
 from salesrisk.core.receivables import _apply_rate, settle
 from salesrisk.errors import ConfigError
@@ -41,8 +40,13 @@ def _number(policy: Mapping, *path: str) -> float:
 
 
 def contract_labels(contracts: pd.DataFrame) -> pd.Series:
-    """Each row's contract as the contract review names it (contract_terms.contract_label): its id, or 'row N'."""
-    return pd.Series([contract_label(contracts, r) for r in contracts.index], index=contracts.index, dtype=object)
+    """Each row's contract as the contract review names it (contract_terms.contract_label, for a whole table at
+    once): its id, or 'row N' where it has none."""
+    rows = pd.Series([f"row {r}" for r in contracts.index], index=contracts.index, dtype=object)
+    if "contract_id" not in contracts:
+        return rows
+    ids = contracts["contract_id"].astype("string")
+    return ids.astype(object).where(ids.str.strip().ne("").fillna(False), rows)
 
 
 # --- structured terms: one status per contract and term ---------------------------------------------------
@@ -168,16 +172,15 @@ def deviation_matrix(reviews: Iterable, contracts: pd.DataFrame | None = None,
                              "held": rule_frame["standard"]})
     conceded = (conceded[conceded["fallback"] > 0].sort_values(["fallback", "rule"], ascending=[False, True],
                                                                 kind="stable").reset_index(drop=True))
-    return Matrix(statuses, rule_frame, _grouped(statuses, contracts, "customer_id"),
-                  _grouped(statuses, contracts, "owner"), conceded)
+    return Matrix(statuses, rule_frame, _grouped(statuses, contracts, labels, "customer_id"),
+                  _grouped(statuses, contracts, labels, "owner"), conceded)
 
 
-def _grouped(statuses: pd.DataFrame, contracts: pd.DataFrame | None, by: str) -> pd.DataFrame:
+def _grouped(statuses: pd.DataFrame, contracts: pd.DataFrame | None, labels: pd.Series, by: str) -> pd.DataFrame:
     """Per customer (owner): contracts, contracts with an unacceptable term, and rule results per deviation."""
     cols = ["contracts", "with_unacceptable", *DEVIATIONS]
     if contracts is None or by not in contracts:
         return pd.DataFrame(columns=cols, dtype="int64").rename_axis(by)
-    labels = contract_labels(contracts)
     key = pd.Series(contracts[by].to_numpy(), index=labels.to_numpy())
     key = key[~key.index.duplicated()]
     group = statuses.index.map(key).fillna("(none)").astype(str)
@@ -256,124 +259,157 @@ def contract_calendar(contracts: pd.DataFrame | None, reviews: Iterable, policy:
         contracts = pd.DataFrame({"contract_id": [str(r.contract) for r in reviews]})
     remind = int(_number(policy, "calendar", "remind_days_before"))
     release_days = int(_number(policy, "calendar", "retention_release_days"))
-    clauses = {str(r.contract): {c.type: c for c in r.clauses} for r in reviews}
-    deliveries = _deliveries(orders, receivables)
-    events: list[dict] = []
+    c = pd.DataFrame({
+        "contract": contract_labels(contracts).to_numpy(dtype=object),
+        "customer_id": _column(contracts, "customer_id", object).map(lambda v: None if _blank(v) else str(v)),
+        "start": _column(contracts, "start_date", "datetime64[ns]").dt.normalize(),
+        "end": _column(contracts, "end_date", "datetime64[ns]").dt.normalize(),
+        "notice": _column(contracts, "renewal_notice_days", "Int64"),
+        "months": _column(contracts, "warranty_months", "Int64"),
+        "retained": _column(contracts, "retention_pct", "float64").gt(0).to_numpy(),
+    }).join(_clause_facts(reviews), on="contract")
+    c["customer"] = c["customer_id"].fillna("—")
+    pieces: list[pd.DataFrame] = []
     undated = dict.fromkeys(EVENT_KINDS, 0)
 
-    def add(kind: str, date: pd.Timestamp, source: str, article: str | None, basis: str, **text: object) -> None:
-        events.append({"kind": kind, "date": date, "source": source, "article": article, "basis": basis,
-                       "description_zh": _TEXT[kind][0].format(**text), "description_en": _TEXT[kind][1].format(**text),
-                       "contract": text["contract"], "customer_id": text["customer_id"]})
+    def iso(dates: pd.Series) -> pd.Series:
+        return dates.dt.strftime("%Y-%m-%d")
 
-    for cid, row in zip(contract_labels(contracts), contracts.to_dict(orient="records"), strict=True):
-        customer = row.get("customer_id")
-        customer = None if _blank(customer) else str(customer)
-        names = {"contract": cid, "customer": customer or "—", "customer_id": customer}
-        found = clauses.get(cid, {})
-        end, start = _date(row.get("end_date")), _date(row.get("start_date"))
+    def add(kind: str, rows: pd.DataFrame, date: pd.Series, source: pd.Series, article: pd.Series,
+            basis: pd.Series, **text: pd.Series) -> None:
+        if not include_past:  # before the descriptions are written: most deliveries lie in the past
+            keep = (date >= as_of).to_numpy()
+            rows, date, source, article, basis = (x[keep] for x in (rows, date, source, article, basis))
+            text = {k: v[keep] for k, v in text.items()}
+        fields = {"contract": rows["contract"], "customer": rows["customer"], **text}
+        values = [dict(zip(fields, v, strict=True)) for v in zip(*(f.tolist() for f in fields.values()), strict=True)]
+        pieces.append(pd.DataFrame({
+            "contract": rows["contract"].to_numpy(), "customer_id": rows["customer_id"].to_numpy(), "kind": kind,
+            "date": date.to_numpy(dtype="datetime64[ns]"), "source": source.to_numpy(dtype=object),
+            "article": article.to_numpy(dtype=object), "basis": basis.to_numpy(dtype=object),
+            "description_zh": [_TEXT[kind][0].format(**v) for v in values],
+            "description_en": [_TEXT[kind][1].format(**v) for v in values]}))
 
-        notice, source, article = _days(row.get("renewal_notice_days")), "field", None
-        if notice is None and "auto_renewal" in found:
-            notice, source, article = _fact(found["auto_renewal"], "days"), "clause", found["auto_renewal"].article
-        if notice is not None:
-            if end is None:
-                undated["renewal-notice"] += 1
-            else:
-                add("renewal-notice", end - pd.Timedelta(days=notice), source, article,
-                    f"end_date {end.date()} − {notice} days", end=end.date(), days=notice, **names)
-        if end is not None:
-            add("term-end", end, "field", None, f"end_date {end.date()}", **names)
+    def pick(field: pd.Series, fact: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+        """The field where given, else the clause's fact: value, source, article."""
+        from_clause = field.isna() & c[fact].notna()
+        return (field.fillna(c[fact]).astype("Int64"), pd.Series(np.where(from_clause, "clause", "field"), c.index),
+                c[f"{fact}_article"].where(from_clause, None))
 
-        months, source, article = _days(row.get("warranty_months")), "field", None
-        if months is None and "warranty_duration" in found:
-            months, source, article = (_fact(found["warranty_duration"], "months"), "clause",
-                                       found["warranty_duration"].article)
-        warranty_end = None
-        if months is not None:
-            if start is None:
-                undated["warranty-end"] += 1
-            else:
-                warranty_end = start + pd.DateOffset(months=months)
-                add("warranty-end", warranty_end, source, article, f"start_date {start.date()} + {months} months",
-                    start=start.date(), months=months, **names)
-        retention = found.get("retention_money")
-        pct = row.get("retention_pct")
-        if retention is not None or (not _blank(pct) and float(pct) > 0):
-            days = _fact(retention, "days") if retention is not None else None
-            source, article = ("clause", retention.article) if days is not None else ("field", None)
-            days = release_days if days is None else days
-            if warranty_end is None:
-                undated["retention-release"] += 1
-            else:
-                basis = f"warranty end {warranty_end.date()} + {days} days" + (
-                    "" if source == "clause" else " (calendar.retention_release_days)")
-                add("retention-release", warranty_end + pd.Timedelta(days=days), source, article, basis,
-                    days=days, **names)
+    notice, source, article = pick(c["notice"], "auto_days")
+    has = notice.notna()
+    undated["renewal-notice"] = int((has & c["end"].isna()).sum())
+    r = c[has & c["end"].notna()]
+    n = notice[r.index].astype("int64")
+    add("renewal-notice", r, r["end"] - pd.to_timedelta(n, unit="D"), source[r.index], article[r.index],
+        "end_date " + iso(r["end"]) + " − " + n.astype(str) + " days", end=iso(r["end"]), days=n)
+    r = c[c["end"].notna()]
+    add("term-end", r, r["end"], pd.Series("field", r.index), pd.Series(None, r.index, dtype=object),
+        "end_date " + iso(r["end"]))
 
-        acceptance = found.get("acceptance")
-        window = _fact(acceptance, "days") if acceptance is not None else None
-        if window is not None:
-            kind = "deemed-acceptance" if acceptance.facts.get("deemed") else "acceptance-deadline"
-            delivered = deliveries.get(cid, [])
-            if not delivered:
-                undated[kind] += 1
-            for order, day in delivered:
-                add(kind, day + pd.Timedelta(days=window), "clause", acceptance.article,
-                    f"order {order} delivered {day.date()} + {window} days", order=order, delivered=day.date(),
-                    days=window, **names)
+    months, source, article = pick(c["months"], "warranty_months")
+    has = months.notna()
+    undated["warranty-end"] = int((has & c["start"].isna()).sum())
+    c["warranty_end"] = pd.Series(pd.NaT, index=c.index, dtype="datetime64[ns]")
+    for m in months[has & c["start"].notna()].unique():
+        at = (months == m).fillna(False) & c["start"].notna()
+        c.loc[at, "warranty_end"] = c.loc[at, "start"] + pd.DateOffset(months=int(m))
+    r = c[c["warranty_end"].notna()]
+    m = months[r.index].astype("int64")
+    add("warranty-end", r, r["warranty_end"], source[r.index], article[r.index],
+        "start_date " + iso(r["start"]) + " + " + m.astype(str) + " months", start=iso(r["start"]), months=m)
 
-    frame = pd.DataFrame(events, columns=[c for c in EVENT_COLUMNS if c != "remind_on"])
-    if len(frame):
-        frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
-        if not include_past:
-            frame = frame[frame["date"] >= as_of]
-        frame = frame.drop_duplicates(["contract", "kind", "date"])
-        rank = {k: i for i, k in enumerate(EVENT_KINDS)}
-        frame = frame.assign(_k=frame["kind"].map(rank)).sort_values(["date", "contract", "_k"], kind="stable")
-        frame = frame.drop(columns="_k").reset_index(drop=True)
-        frame["article"] = frame["article"].astype(object).where(frame["article"].notna(), None)
-    frame["remind_on"] = frame["date"] - pd.Timedelta(days=remind) if len(frame) else pd.Series(dtype="datetime64[ns]")
+    retained = c["retained"] | c["retention"].fillna(False).astype(bool)
+    undated["retention-release"] = int((retained & c["warranty_end"].isna()).sum())
+    r = c[retained & c["warranty_end"].notna()]
+    from_clause = r["retention_days"].notna()
+    days = r["retention_days"].fillna(release_days).astype("int64")
+    add("retention-release", r, r["warranty_end"] + pd.to_timedelta(days, unit="D"),
+        pd.Series(np.where(from_clause, "clause", "field"), r.index), r["retention_days_article"].where(from_clause, None),
+        "warranty end " + iso(r["warranty_end"]) + " + " + days.astype(str) + " days"
+        + pd.Series(np.where(from_clause, "", " (calendar.retention_release_days)"), r.index), days=days)
+
+    has = c["accept_days"].notna()
+    delivered = _deliveries(orders, receivables)
+    matched = c[has].reset_index().merge(delivered, on="contract").set_index("index")
+    for deemed, kind in ((True, "deemed-acceptance"), (False, "acceptance-deadline")):
+        own = has & (c["accept_deemed"].fillna(False).astype(bool) == deemed)
+        # get_indexer, not isin: isin on Arrow text builds its lookup one Python value at a time
+        known = pd.Index(delivered["contract"].unique()).get_indexer(c["contract"]) >= 0
+        undated[kind] = int((own & ~known).sum())
+        r = matched[matched["accept_deemed"].fillna(False).astype(bool) == deemed]
+        window = r["accept_days"].astype("int64")
+        add(kind, r, r["delivered"] + pd.to_timedelta(window, unit="D"), pd.Series("clause", r.index),
+            r["accept_days_article"], "order " + r["order"] + " delivered " + iso(r["delivered"]) + " + "
+            + window.astype(str) + " days", order=r["order"], delivered=iso(r["delivered"]), days=window)
+
+    frame = pd.concat(pieces, ignore_index=True)
+    rank = {k: i for i, k in enumerate(EVENT_KINDS)}
+    frame = (frame.drop_duplicates(["contract", "kind", "date"])
+             .assign(_k=frame["kind"].map(rank)).sort_values(["date", "contract", "_k"], kind="stable")
+             .drop(columns="_k").reset_index(drop=True))
+    frame["article"] = frame["article"].astype(object).where(frame["article"].notna(), None)
+    frame["remind_on"] = frame["date"] - pd.Timedelta(days=remind)
     return Calendar(frame[EVENT_COLUMNS], {k: v for k, v in undated.items() if v}, remind, as_of)
 
 
-def _deliveries(orders: pd.DataFrame | None, receivables: pd.DataFrame | None) -> dict[str, list]:
-    """contract id → [(order id, delivered date)], each delivery once, by date."""
-    if orders is None or "delivered_date" not in orders:
-        return {}
-    o = orders[orders["delivered_date"].notna()]
-    if "contract_id" in o:
-        contract = o["contract_id"]
-    elif receivables is not None and {"order_id", "contract_id"} <= set(receivables) and "order_id" in o:
-        link = receivables.dropna(subset=["order_id", "contract_id"]).drop_duplicates("order_id")
-        contract = o["order_id"].astype(str).map(link.set_index(link["order_id"].astype(str))["contract_id"])
-    else:
-        return {}
-    ids = o["order_id"].astype(str) if "order_id" in o else pd.Series([f"row {r}" for r in o.index], index=o.index)
-    out: dict[str, list] = {}
-    keep = contract.notna()
-    rows = sorted(zip(contract[keep].astype(str), o.loc[keep, "delivered_date"], ids[keep], strict=True),
-                  key=lambda t: (t[0], t[1], t[2]))
-    for cid, day, order in rows:
-        out.setdefault(cid, []).append((order, pd.Timestamp(day).normalize()))
-    return out
+_FACTS = {"auto_renewal": [("auto_days", "days")], "warranty_duration": [("warranty_months", "months")],
+          "retention_money": [("retention_days", "days")],
+          "acceptance": [("accept_days", "days"), ("accept_deemed", "deemed")]}
+
+
+def _clause_facts(reviews: list) -> pd.DataFrame:
+    """Per contract (index), the calendar's facts from its clauses: each value with its clause's article."""
+    cols = [name for pairs in _FACTS.values() for name, _ in pairs]
+    cols += [f"{pairs[0][0]}_article" for pairs in _FACTS.values()] + ["retention"]
+    rows = {}
+    for review in reviews:
+        row = {}
+        for clause in review.clauses:
+            pairs = _FACTS.get(clause.type)
+            if pairs is None or f"{pairs[0][0]}_article" in row:  # the first clause of a type counts
+                continue
+            row[f"{pairs[0][0]}_article"] = clause.article
+            row.update({name: clause.facts.get(fact) for name, fact in pairs})
+            if clause.type == "retention_money":
+                row["retention"] = True
+        rows.setdefault(str(review.contract), row)
+    frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=cols)
+    for name in ("auto_days", "warranty_months", "retention_days", "accept_days"):
+        frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("Int64")
+    return frame.astype({c: object for c in cols if c.endswith("_article") or c in ("retention", "accept_deemed")})
+
+
+def _column(frame: pd.DataFrame, name: str, dtype: object) -> pd.Series:
+    """frame[name] as dtype (numbers coerced), or an all-missing column of that dtype."""
+    if name not in frame:
+        return pd.Series(None if dtype is object else pd.NA if dtype == "Int64" else np.nan, index=frame.index,
+                         dtype=dtype).reset_index(drop=True)
+    col = frame[name]
+    if dtype in ("Int64", "float64"):
+        col = pd.to_numeric(col, errors="coerce").astype("float64").round() if dtype == "Int64" else \
+            pd.to_numeric(col, errors="coerce").astype("float64")
+    return col.astype(dtype).reset_index(drop=True)
+
+
+def _deliveries(orders: pd.DataFrame | None, receivables: pd.DataFrame | None) -> pd.DataFrame:
+    """Each delivery once: contract id (text), order id, delivered date."""
+    contract = _order_contracts(orders, receivables)
+    if contract is None or "delivered_date" not in orders:
+        return pd.DataFrame({"contract": pd.Series(dtype=object), "order": pd.Series(dtype=object),
+                             "delivered": pd.Series(dtype="datetime64[ns]")})
+    keep = contract.notna() & orders["delivered_date"].notna()
+    ids = orders["order_id"].astype(str) if "order_id" in orders else pd.Series(
+        [f"row {r}" for r in orders.index], index=orders.index)
+    out = pd.DataFrame({"contract": contract[keep].astype(str).to_numpy(dtype=object),
+                        "order": ids[keep].to_numpy(dtype=object),
+                        "delivered": orders.loc[keep, "delivered_date"].astype("datetime64[ns]").dt.normalize()
+                        .to_numpy()})
+    return out.drop_duplicates().sort_values(["contract", "delivered", "order"], kind="stable")
 
 
 def _blank(v: object) -> bool:
     return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
-
-
-def _date(v: object) -> pd.Timestamp | None:
-    return None if _blank(v) else pd.Timestamp(v).normalize()
-
-
-def _days(v: object) -> int | None:
-    return None if _blank(v) else int(v)
-
-
-def _fact(clause, key: str) -> int | None:
-    v = clause.facts.get(key) if clause is not None else None
-    return None if _blank(v) else int(v)
 
 
 # --- terms against behaviour ------------------------------------------------------------------------------
@@ -431,17 +467,17 @@ def terms_vs_behaviour(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp |
     customers = frames.get("customers")
     invoices, no_terms = _beyond_terms(frames, as_of, receivables_policy)
     per_customer = _per_customer_beyond(invoices)
-    for (cust, cur), row in per_customer.iterrows():
-        if row["days_beyond"] >= receivables_policy.late_payer_days and \
-                row["beyond"] >= receivables_policy.late_payer_min_invoices:
-            findings.append(Finding(
-                "customer-pays-beyond-terms", table="receivables", entity=str(cust), value=row["days_beyond"],
-                evidence={"customer": row["customer_name"] or cust, "currency": cur, "invoices": int(row["invoices"]),
-                          "beyond": int(row["beyond"]), "days": row["days_beyond"], "worst": int(row["worst_days"]),
-                          "worst_invoice": row["worst_invoice"], "threshold": receivables_policy.late_payer_days,
-                          "min_invoices": receivables_policy.late_payer_min_invoices,
-                          "window": receivables_policy.paid_window_days,
-                          "rule": f"{receivables_policy.source}: late_payer"}))
+    flagged = per_customer[(per_customer["days_beyond"] >= receivables_policy.late_payer_days)
+                           & (per_customer["beyond"] >= receivables_policy.late_payer_min_invoices)]
+    for (cust, cur), row in flagged.iterrows():
+        findings.append(Finding(
+            "customer-pays-beyond-terms", table="receivables", entity=str(cust), value=row["days_beyond"],
+            evidence={"customer": row["customer_name"] or cust, "currency": cur, "invoices": int(row["invoices"]),
+                      "beyond": int(row["beyond"]), "days": row["days_beyond"], "worst": int(row["worst_days"]),
+                      "worst_invoice": row["worst_invoice"], "threshold": receivables_policy.late_payer_days,
+                      "min_invoices": receivables_policy.late_payer_min_invoices,
+                      "window": receivables_policy.paid_window_days,
+                      "rule": f"{receivables_policy.source}: late_payer"}))
     over = _over_policy(contracts, customers, contract_policy)
     for row in over.to_dict(orient="records"):
         findings.append(Finding(
@@ -653,21 +689,23 @@ def contract_exposure(contracts: pd.DataFrame, orders: pd.DataFrame | None, rece
     days_to_cap[both] = np.ceil(np.round(cap[both] / rate[both], 9)).astype(np.int64)
     liability = (c["liability_cap"].astype("Int64") if "liability_cap" in c
                  else pd.Series(pd.NA, index=c.index, dtype="Int64"))
-    late = _late_orders(orders, receivables, as_of)
     cid = c["contract_id"].astype(str)
-    accrued, capped_flag, n_late, worst = [], [], [], []
-    for i, contract in enumerate(cid):
-        rows = late.get(contract, [])
-        n_late.append(len(rows))
-        worst.append(max((d for _, d in rows), default=0))
-        if not has_rate[i] or not rows:
-            accrued.append(0)
-            capped_flag.append(False)
-            continue
-        total = int(sum(_apply_rate(np.array([cents * days]), np.array([rate[i]]))[0] for cents, days in rows))
-        limits = [int(x) for x in (cap_amount[i], liability.iloc[i]) if not _blank(x)]
-        accrued.append(min([total, *limits]))
-        capped_flag.append(bool(limits) and total > min(limits))
+    late = _late_orders(orders, receivables, as_of)
+    first = pd.Series(np.arange(len(cid)), index=cid.to_numpy())
+    pos = late["contract"].map(first[~first.index.duplicated()])
+    late, pos = late[pos.notna().to_numpy()], pos.dropna().to_numpy(dtype=np.int64)
+    charged = has_rate[pos]
+    damages = np.zeros(len(late), dtype=np.int64)
+    damages[charged] = _apply_rate((late["cents"] * late["days"]).to_numpy(dtype=np.int64)[charged], rate[pos][charged])
+    total = np.zeros(len(c), dtype=np.int64)
+    np.add.at(total, pos, damages)
+    n_late = np.bincount(pos, minlength=len(c))
+    worst = np.zeros(len(c), dtype=np.int64)
+    np.maximum.at(worst, pos, late["days"].to_numpy(dtype=np.int64))
+    limit = np.minimum(cap_amount.to_numpy(dtype="float64", na_value=np.inf),
+                       liability.to_numpy(dtype="float64", na_value=np.inf))
+    accrued = np.minimum(total, limit).astype(np.int64)
+    capped_flag = total > limit
     return pd.DataFrame({
         "row": [int(r) for r in c.index], "contract_id": cid.to_list(),
         "customer_id": c["customer_id"].astype(str).to_list() if "customer_id" in c else [None] * len(c),
@@ -675,31 +713,37 @@ def contract_exposure(contracts: pd.DataFrame, orders: pd.DataFrame | None, rece
                      else [currency] * len(c)),
         "amount": amount, "ld_rate": rate, "ld_per_day": per_day, "ld_cap_amount": cap_amount,
         "days_to_cap": days_to_cap, "liability_cap": liability.to_numpy(), "late_orders": n_late,
-        "worst_delay": worst, "ld_accrued": np.array(accrued, dtype=np.int64), "ld_capped": capped_flag,
+        "worst_delay": worst, "ld_accrued": accrued, "ld_capped": capped_flag,
     }, columns=EXPOSURE_COLUMNS)
 
 
-def _late_orders(orders: pd.DataFrame | None, receivables: pd.DataFrame | None,
-                 as_of: pd.Timestamp) -> dict[str, list[tuple[int, int]]]:
-    """contract id → [(order amount in cents, days late)] for orders delivered after the promised date or
-    still undelivered past it at as_of."""
-    if orders is None or not {"promised_date", "amount"} <= set(orders):
-        return {}
-    if "contract_id" in orders:
-        contract = orders["contract_id"]
-    elif receivables is not None and {"order_id", "contract_id"} <= set(receivables) and "order_id" in orders:
-        link = receivables.dropna(subset=["order_id", "contract_id"]).drop_duplicates("order_id")
-        contract = orders["order_id"].astype(str).map(link.set_index(link["order_id"].astype(str))["contract_id"])
-    else:
-        return {}
+def _late_orders(orders: pd.DataFrame | None, receivables: pd.DataFrame | None, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Orders delivered after the promised date, or still undelivered past it at as_of: contract (id as text),
+    cents (the order amount), days late."""
+    contract = _order_contracts(orders, receivables)
+    if contract is None or not {"promised_date", "amount"} <= set(orders):
+        return pd.DataFrame({"contract": pd.Series(dtype=object), "cents": pd.Series(dtype="int64"),
+                             "days": pd.Series(dtype="int64")})
     delivered = orders["delivered_date"] if "delivered_date" in orders else pd.Series(pd.NaT, index=orders.index)
     delivered = delivered.where(delivered.isna() | (delivered <= as_of))
     days = (delivered.fillna(as_of) - orders["promised_date"]).dt.days
-    late = contract.notna() & days.gt(0).fillna(False) & orders["amount"].notna() & orders["promised_date"].le(as_of)
-    out: dict[str, list[tuple[int, int]]] = {}
-    for cid, cents, d in zip(contract[late].astype(str), orders.loc[late, "amount"], days[late], strict=True):
-        out.setdefault(cid, []).append((int(cents), int(d)))
-    return out
+    late = (contract.notna() & days.gt(0).fillna(False) & orders["amount"].notna()
+            & orders["promised_date"].le(as_of).fillna(False))
+    return pd.DataFrame({"contract": contract[late].astype(str).to_numpy(dtype=object),
+                         "cents": orders.loc[late, "amount"].to_numpy(dtype=np.int64),
+                         "days": days[late].to_numpy(dtype=np.int64)})
+
+
+def _order_contracts(orders: pd.DataFrame | None, receivables: pd.DataFrame | None) -> pd.Series | None:
+    """Each order's contract: orders.contract_id, else the receivables' order_id → contract_id; None if neither."""
+    if orders is None:
+        return None
+    if "contract_id" in orders:
+        return orders["contract_id"]
+    if receivables is None or not {"order_id", "contract_id"} <= set(receivables) or "order_id" not in orders:
+        return None
+    link = receivables.dropna(subset=["order_id", "contract_id"]).drop_duplicates("order_id")
+    return orders["order_id"].astype(str).map(link.set_index(link["order_id"].astype(str))["contract_id"])
 
 
 def _exposure_per_customer(per_contract: pd.DataFrame) -> pd.DataFrame:

@@ -8,8 +8,10 @@ import pytest
 
 from salesrisk.config import load_config_file, load_receivables_policy
 from salesrisk.core.clauses import Clause, Review, RuleResult
+from salesrisk.core.contract_terms import contract_label
 from salesrisk.core.portfolio import (
     contract_calendar,
+    contract_labels,
     contract_portfolio,
     deviation_matrix,
     term_statuses,
@@ -67,6 +69,14 @@ def test_term_statuses_name_a_broken_limit(policy):
     broken = {**policy, "warranty_months": {"standard": 12, "fallback": "two years"}}
     with pytest.raises(ConfigError, match=r"configs/contracts.yaml: warranty_months.fallback: expected a number"):
         term_statuses(pd.DataFrame({"contract_id": ["A"], "warranty_months": [12]}), broken)
+
+
+def test_contract_labels_name_rows_as_the_contract_review_does():
+    contracts = pd.DataFrame({"contract_id": pd.array(["K1", None, "  ", " K4 ", "0005"], dtype="string")},
+                             index=[2, 3, 4, 5, 6])
+    assert contract_labels(contracts).tolist() == ["K1", "row 3", "row 4", " K4 ", "0005"]
+    assert contract_labels(contracts).tolist() == [contract_label(contracts, r) for r in contracts.index]
+    assert contract_labels(pd.DataFrame({"x": [1]}, index=[9])).tolist() == ["row 9"]
 
 
 def _review(contract, statuses, clauses=()):
