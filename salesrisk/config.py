@@ -213,7 +213,7 @@ def load_receivables_policy(config_dir: str | Path | None = None) -> Receivables
 
 # --- credit policy (configs/credit.yaml) -------------------------------------------------------------
 
-FEATURES = ("payment_index_12m", "payment_index_3m", "overdue_share", "max_days_overdue", "trend", "utilisation",
+FEATURES = ("payment_index_12m", "payment_index_3m", "late_share", "overdue_share", "max_days_overdue", "trend", "utilisation",
             "tenure_months", "volume_stability", "disputes", "partial_payments", "broken_payments", "industry",
             "external_rating")
 GRADES = ("A", "B", "C", "D", "E")
@@ -234,6 +234,7 @@ class CreditPolicy:
     window_days: int
     recent_days: int
     thin_history_invoices: int
+    late_share_prior: float  # invoices' worth of the ledger's overall late rate a customer's own rate starts from
     features: tuple[ScoreFeature, ...]
     industry_default: float
     industry: Mapping[str, float]
@@ -306,7 +307,8 @@ def load_credit_policy(config_dir: str | Path | None = None) -> CreditPolicy:
         if not isinstance(entry, dict):
             raise ConfigError(f"{at}: expected a mapping")
         points = _need(entry, "points", (int, float), at)
-        curve = () if name in ("industry", "external_rating") else _knots(entry.get("curve"), f"{at}.curve")
+        tabled = name in ("industry", "external_rating") or (not points and "curve" not in entry)
+        curve = () if tabled else _knots(entry.get("curve"), f"{at}.curve")
         for _, share in curve:
             _share(share, f"{at}.curve")
         features.append(ScoreFeature(name, float(points), curve, _share(entry.get("missing", 0), f"{at}.missing")))
@@ -333,8 +335,9 @@ def load_credit_policy(config_dir: str | Path | None = None) -> CreditPolicy:
     for name in ("black", "watch", "white"):
         _need(lists, name, dict, f"{where}: lists")
     caps = _need(doc, "caps", dict, where)
-    for name in ("bad_debt", "seriously_overdue", "thin_history"):
+    for name in ("bad_debt", "seriously_overdue"):
         _need(_need(caps, name, dict, f"{where}: caps"), "cap", (int, float), f"{where}: caps.{name}")
+    _need(_need(caps, "thin_history", dict, f"{where}: caps"), "toward", (int, float), f"{where}: caps.thin_history")
     industry = _need(doc, "industry", dict, where)
     ratings = _need(_need(doc, "external_rating", dict, where), "table", dict, f"{where}: external_rating")
     return CreditPolicy(
@@ -342,6 +345,7 @@ def load_credit_policy(config_dir: str | Path | None = None) -> CreditPolicy:
         window_days=_need(pi, "window_days", int, f"{where}: payment_index"),
         recent_days=_need(pi, "recent_days", int, f"{where}: payment_index"),
         thin_history_invoices=_need(doc, "thin_history_invoices", int, where),
+        late_share_prior=float(_need(doc, "late_share_prior", (int, float), where, optional=True) or 0),
         features=tuple(features),
         industry_default=_share(industry.get("default", 0.5), f"{where}: industry.default"),
         industry={str(k): _share(v, f"{where}: industry.table.{k}") for k, v in (industry.get("table") or {}).items()},

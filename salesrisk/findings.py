@@ -180,9 +180,9 @@ CATALOGUE: dict[str, Kind] = {
            "group {group} ({members} members): exposure {currency} {exposure} is over the members' limits "
            "together, {limit}"),
         _k("credit-thin-history", "info", "历史记录少", "Little history",
-           "{count} 个客户近12个月到期单据少于 {invoices} 张：按保守原则评分（不高于 {cap} 分）",
-           "{count} customer(s) have fewer than {invoices} invoices due in the last 12 months: scored "
-           "conservatively (at most {cap})"),
+           "{count} 个客户到期单据少于 {invoices} 张：评分按保守原则向 {toward} 分收拢",
+           "{count} customer(s) have fewer than {invoices} invoices due so far: their scores are drawn toward "
+           "{toward} (conservative)"),
         _k("credit-list-expired", "low", "名单已过期", "List entry expired",
            "{table} 第 {row} 行：{customer} 的{list}名单已于 {expiry} 到期，改按信用政策（{policy_list}）",
            "{table} row {row}: {customer}'s {list} entry expired on {expiry}; the policy's list applies "

@@ -176,6 +176,8 @@ REASONS = {
                          "{year_ago}"),
     "payment_index_12m": ("近12个月按金额加权平均{days_12m_zh}（付款指数 {payment_index_12m}）",
                           "paid {days_12m} on average over the last 12 months (payment index {payment_index_12m})"),
+    "late_share": ("{invoices_due} 张到期单据中 {late_invoices} 张晚付", "paid {late_invoices} of {invoices_due} "
+                   "invoices late"),
     "overdue_share": ("欠款中 {overdue_pct}% 已逾期", "{overdue_pct}% of what it owes is overdue"),
     "max_days_overdue": ("最久的未付单据已逾期 {max_days_overdue} 天",
                          "its oldest unpaid invoice is {max_days_overdue} days past due"),
@@ -193,15 +195,15 @@ REASONS = {
     "external_rating": ("外部评级 {external_rating}", "external rating {external_rating}"),
 }
 CAP_REASONS = {
-    "bad_debt": ("有单据逾期超过 {limit} 天（坏账风险）：评分上限 {cap}",
-                 "an invoice is more than {limit} days past due (bad-debt risk): score capped at {cap}"),
-    "seriously_overdue": ("有单据逾期超过 {limit} 天：评分上限 {cap}",
-                          "an invoice is more than {limit} days past due: score capped at {cap}"),
-    "thin_history": ("历史记录少：近12个月仅 {invoices} 张到期单据，按保守原则评分（上限 {cap}）",
-                     "little history: {invoices} invoice(s) due in the last 12 months, scored conservatively "
-                     "(at most {cap})"),
+    "bad_debt": ("有单据逾期超过 {limit} 天（坏账风险）：评分按比例压到 {cap} 分以内",
+                 "an invoice is more than {limit} days past due (bad-debt risk): score scaled to at most {cap}"),
+    "seriously_overdue": ("有单据逾期超过 {limit} 天：评分按比例压到 {cap} 分以内",
+                          "an invoice is more than {limit} days past due: score scaled to at most {cap}"),
+    "thin_history": ("历史记录少：仅 {invoices} 张到期单据，评分按保守原则向 {toward} 分收拢",
+                     "little history: {invoices} invoice(s) due so far, so the score is drawn toward {toward} "
+                     "(conservative)"),
 }
-MEASURED = {"payment_index_3m": "payment_index_3m", "payment_index_12m": "payment_index_12m", "trend": "trend",
+MEASURED = {"late_share": "late_share", "payment_index_3m": "payment_index_3m", "payment_index_12m": "payment_index_12m", "trend": "trend",
             "utilisation": "utilisation", "volume_stability": "volume_stability", "tenure_months": "tenure_months"}
 GOOD = ("按时付款，无明显风险", "pays on time; nothing stands out")
 
@@ -240,7 +242,8 @@ def _reasons(row: pd.Series, features, caps_hit: list[tuple[str, dict]], top: in
         "max_days_overdue": _fmt(row["max_days_overdue"]),
         "utilisation_pct": _fmt(100 * row["utilisation"]) if pd.notna(row["utilisation"]) else "—",
         "tenure": _fmt(row["tenure_months"]), "volume_stability": _fmt(row["volume_stability"], 2),
-        "disputes": _fmt(row["disputes"]), "partial_pct": _fmt(100 * row["partial_payments"])
+        "disputes": _fmt(row["disputes"]), "late_invoices": int(row["late_invoices"]),
+        "invoices_due": int(row["invoices_due"]), "partial_pct": _fmt(100 * row["partial_payments"])
         if pd.notna(row["partial_payments"]) else "—", "broken_payments": _fmt(row["broken_payments"]),
         "industry": "" if pd.isna(row["industry"]) else str(row["industry"]),
         "external_rating": "" if pd.isna(row["external_rating"]) else str(row["external_rating"]),
@@ -254,8 +257,8 @@ def _reasons(row: pd.Series, features, caps_hit: list[tuple[str, dict]], top: in
     for points, name in lost:
         if len(out) >= top or points < 1:
             break
-        if name in MEASURED and pd.isna(row[MEASURED[name]]):
-            continue  # not measured: the thin-history cap says why
+        if name in MEASURED and pd.isna(row[MEASURED[name]]) or name == "late_share" and not row["invoices_due"]:
+            continue  # not measured: the thin-history reason says why
         if name in ("payment_index_12m", "payment_index_3m") and any(r["code"] == "payment_index_3m" for r in out):
             continue  # one sentence about payment behaviour is enough
         zh, en = REASONS[name]
@@ -298,6 +301,14 @@ def score_customers(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | st
     c["late_invoices_12m"] = window[window["days_beyond"] > 0].groupby("customer_id").size().reindex(ids).fillna(
         0).astype(int)
     c["partial_payments"] = (window.groupby("customer_id")["partial"].mean()).reindex(ids)
+    # Share of all its invoices due so far paid late, drawn toward the ledger's overall rate by
+    # late_share_prior invoices' worth of it: a customer with two invoices is not yet "never late".
+    late = exp["days_beyond"] > 0
+    c["invoices_due"] = exp.groupby("customer_id").size().reindex(ids).fillna(0).astype(int)
+    c["late_invoices"] = late.groupby(exp["customer_id"]).sum().reindex(ids).fillna(0).astype(int)
+    overall = float(late.mean()) if len(exp) else 0.0
+    k = policy.late_share_prior
+    c["late_share"] = ((c["late_invoices"] + k * overall) / (c["invoices_due"] + k)).where(c["invoices_due"] + k > 0)
     c["trend"] = c["payment_index_3m"] - c["payment_index_12m"]
 
     # what is owed now
@@ -350,6 +361,9 @@ def score_customers(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | st
     }
     total = pd.Series(0.0, index=ids)
     for f in policy.features:
+        if not f.points:
+            c[f"points_{f.name}"] = 0.0
+            continue
         share = shares.get(f.name)
         if share is None:
             value = c[f.name]
@@ -358,22 +372,31 @@ def score_customers(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | st
             share = _share(value, f.curve).where(value.notna())
         c[f"points_{f.name}"] = (f.points * share.fillna(f.missing)).round(2)
         total += c[f"points_{f.name}"]
-    c["thin"] = c["invoices_12m"] < policy.thin_history_invoices
+    c["points_total"] = total.round(1)
     caps = policy.caps
-    cap = pd.Series(100.0, index=ids)
     hits: dict[str, list[tuple[str, dict]]] = {i: [] for i in ids}
+    # Little history: a score above `toward` is drawn toward it, keeping (n + 1) / (N + 1) of the distance for n
+    # invoices due in the window (N = thin_history_invoices) — conservative, and still ranked by behaviour.
+    c["thin"] = c["invoices_due"] < policy.thin_history_invoices
+    toward = float(caps["thin_history"]["toward"])
+    keep = (c["invoices_due"] + 1) / (policy.thin_history_invoices + 1)
+    drawn = c["thin"] & (total > toward)
+    for i in ids[drawn.to_numpy()]:
+        hits[i].append(("thin_history", {"toward": _fmt(toward), "invoices": int(c.at[i, "invoices_due"])}))
+    total = total.where(~drawn, toward + (total - toward) * keep)
+    cap = pd.Series(100.0, index=ids)
     for name, cond in (("bad_debt", c["max_days_overdue"] > caps["bad_debt"].get("max_days_overdue", 180)),
                        ("seriously_overdue", c["max_days_overdue"] > caps["seriously_overdue"].get(
-                           "max_days_overdue", 90)),
-                       ("thin_history", c["thin"])):
+                           "max_days_overdue", 90))):
         limit_cap = float(caps[name]["cap"])
-        binding = cond & (total > limit_cap) & (cap > limit_cap)
+        binding = cond & (cap > limit_cap)
         for i in ids[binding.to_numpy()]:
-            hits[i].append((name, {"cap": _fmt(limit_cap), "invoices": int(c.at[i, "invoices_12m"]),
-                                   "limit": caps[name].get("max_days_overdue", "")}))
+            hits[i] = [h for h in hits[i] if h[0] == "thin_history"]
+            hits[i].insert(0, (name, {"cap": _fmt(limit_cap), "limit": caps[name].get("max_days_overdue", "")}))
         cap = cap.where(~cond, np.minimum(cap, limit_cap))
-    c["points_total"] = total.round(1)
-    c["score"] = np.minimum(total, cap).clip(0, 100).round(1)
+    # A cap scales the points into [0, cap] rather than cutting them off: every capped customer is below the
+    # cap, and they stay ranked by the rest of their record instead of tying at it.
+    c["score"] = (total * cap / 100).clip(0, 100).round(1)
     c["grade"] = _grade(c["score"], policy)
     c["reasons"] = [_reasons(c.loc[i], policy.features, hits[i]) for i in ids]
 
@@ -564,5 +587,5 @@ def _customer_findings(c: pd.DataFrame, blocked: pd.DataFrame, groups: pd.DataFr
     if len(thin):
         out.append(Finding("credit-thin-history", table="customers", evidence={
             "count": len(thin), "invoices": policy.thin_history_invoices,
-            "cap": _fmt(policy.caps["thin_history"]["cap"])}))
+            "toward": _fmt(policy.caps["thin_history"]["toward"])}))
     return out
