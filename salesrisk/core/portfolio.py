@@ -222,7 +222,7 @@ _TEXT = {
 @dataclass
 class Calendar:
     """The contract deadlines: events (EVENT_COLUMNS, one row per contract, kind and date, sorted by date),
-    what could not be dated (kind → number of contracts or deliveries), the reminder lead and the as-of date."""
+    what could not be dated (kind → number of contracts), the reminder lead and the as-of date."""
 
     events: pd.DataFrame
     undated: dict[str, int]
