@@ -36,22 +36,26 @@ def test_cassandra_outcomes_come_from_derived_paid_dates(cassandra):
     assert sum(g["invoices"] for g in doc["grades"]) == 807
 
 
-def test_cassandra_thin_histories_are_marked_and_scored(cassandra):
+def test_cassandra_thin_histories_are_marked_and_drawn_toward_65(cassandra):
     c = cassandra.scores.customers
-    assert (int(c["thin"].sum()), len(c)) == (1999, 2191)  # most vendors have one to three invoices
-    assert c.loc[c["thin"], "score"].max() <= 65  # the thin-history cap of configs/credit.yaml
+    assert (int(c["thin"].sum()), len(c)) == (1895, 2191)  # most vendors have fewer than 3 invoices due so far
+    thin = c[c["thin"] & (c["points_total"] > 65)]
+    # configs/credit.yaml: above 65 a thin history keeps (n + 1) / 4 of the distance (points rounded to 0.1)
+    drawn = 65 + (thin["points_total"] - 65) * (thin["invoices_due"] + 1) / 4
+    assert (thin["score"] - drawn).abs().max() <= 0.1
+    assert thin["score"].max() < 75  # at most 2 invoices: at most 3/4 of the way from 65 to 100
 
 
 def test_cassandra_ranking_against_the_baseline(cassandra):
-    # The baseline depends on the data alone; the score ranks any lateness worse than it (the page says why),
-    # and lateness of more than 30 days better.
+    # The baseline depends on the data alone; the score ranks any lateness better than it (0.865 against 0.834,
+    # docs/accuracy.md), and lateness of more than 30 days better still (0.785 against 0.615).
     assert cassandra.baseline.auc == pytest.approx(0.8344, abs=1e-4)
-    assert 0.65 < cassandra.score.auc < cassandra.baseline.auc
-    assert "backtest-below-baseline" in {f.code for f in cassandra.findings}
+    assert cassandra.score.auc == pytest.approx(0.8646, abs=1e-3)
+    assert "backtest-below-baseline" not in {f.code for f in cassandra.findings}
     m = cassandra.measured
     serious = ((m["settled_date"].fillna(cassandra.observation_end) - m["due_date"]).dt.days > 30)
     assert int(serious.sum()) == 252
-    assert auc(m["score"], serious) > auc(-m["prior_late_rate"], serious) + 0.1  # 0.755 against 0.615
+    assert auc(m["score"], serious) > auc(-m["prior_late_rate"], serious) + 0.15
 
 
 def test_no_leak_from_after_the_as_of_date():
