@@ -29,7 +29,7 @@ def broken(tmp_path: Path, change) -> Path:
 
 
 def set_points(doc):
-    doc["scorecard"]["disputes"]["points"] = 4  # 3 → 4: 101 in all
+    doc["scorecard"]["disputes"]["points"] += 1  # 101 in all
 
 
 def curve_back(doc):
@@ -60,11 +60,11 @@ def share_over_one(doc):
 CASES = [
     (set_points, "{p}: scorecard: the points must add up to 100, they add up to 101"),
     (curve_back, "{p}: scorecard.overdue_share.curve: the first numbers must increase from one pair to the next"),
-    # the trend's steepest rise: 4 points over 30 index points = 0.1333 points per index point
-    (flat_12m, "{p}: scorecard.payment_index_12m.curve: must rise by at least 0.1333 points per index point "
+    # the trend's steepest rise: 2 points over 30 index points = 0.06667 points per index point
+    (flat_12m, "{p}: scorecard.payment_index_12m.curve: must rise by at least 0.06667 points per index point "
                "everywhere between 1 and 100 (the trend's steepest rise), or paying later could raise a score"),
     (unknown_feature, "{p}: scorecard.credit_bureau: unknown feature (features are: payment_index_12m, "
-                      "payment_index_3m, overdue_share, max_days_overdue, trend, utilisation, tenure_months, "
+                      "payment_index_3m, late_share, overdue_share, max_days_overdue, trend, utilisation, tenure_months, "
                       "volume_stability, disputes, partial_payments, broken_payments, industry, external_rating)"),
     (grades_out_of_order, "{p}: grades: expected the grades A, B, C, D, E in that order"),
     (grades_not_falling, "{p}: grades: minimum scores must fall from A to E, and E's must be 0"),

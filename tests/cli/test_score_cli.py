@@ -67,9 +67,16 @@ def test_every_planted_chronic_late_payer_is_graded_d_or_e_with_reasons(history)
         c = by[cid]
         assert c["grade"] in ("D", "E"), (cid, c["score"])
         assert c["list"] == "watch"
-        first = c["reasons"][0]
-        assert first["code"] == "payment_index_12m" and first["points_lost"] > 10
-        assert first["text"].startswith("paid ") and " days late on average over the last 12 months" in first["text"]
+        # how often, then how late: "paid 23 of 23 invoices late", "paid 62 days late on average over …"
+        share, index = c["reasons"][:2]
+        assert share["code"] == "late_share" and share["points_lost"] > 30
+        f = c["features"]
+        assert share["text"] == f"paid {f['late_invoices']} of {f['invoices_due']} invoices late"
+        assert f["late_invoices"] >= 0.9 * f["invoices_due"]
+        days = round(f["days_late_12m"])
+        assert index["code"] == "payment_index_12m" and days > 30
+        assert index["text"] == (f"paid {days} days late on average over the last 12 months "
+                                 f"(payment index {f['payment_index_12m']:.0f})")
     low = {f["entity"] for f in june["findings"] if f["code"] == "credit-grade-low"}
     assert set(PLANTED["chronic_late_customers"]) <= low
 
@@ -93,9 +100,10 @@ def test_the_planted_credit_breach_order_is_blocked_naming_order_row_and_amounts
                   and f["entity"] == breach["customer_id"]]
     assert (finding["table"], finding["row"], finding["value"], finding["severity"]) == (
         "orders", row, breach["order_id"], "high")
+    grade = customers(june)[breach["customer_id"]]["grade"]
     assert finding["message"] == (
         "order SO004602 (佛山聚力物流有限公司, CNY 940,894.10): exposure before it 1,401,490.17, limit 1,800,000.00, "
-        "available 398,509.83, over by 542,384.27 (grade B) — collect or get approval before shipping")
+        f"available 398,509.83, over by 542,384.27 (grade {grade}) — collect or get approval before shipping")
 
 
 def test_the_deteriorating_customer_is_flagged_with_a_sharp_drop(history):
@@ -235,13 +243,15 @@ def test_chinese_reasons_with_lang_zh():
     result = run("score", SAMPLE, "--as-of", "2026-06-30", "--no-store", "-f", "json", "--lang", "zh")
     doc = json.loads(result.stdout)
     c = customers(doc)[PLANTED["chronic_late_customers"][0]]
-    assert c["reasons"][0]["text"].startswith("近12个月按金额加权平均晚付 ")
+    f = c["features"]
+    assert c["reasons"][0]["text"] == f"{f['invoices_due']} 张到期单据中 {f['late_invoices']} 张晚付"
+    assert c["reasons"][1]["text"].startswith(f"近12个月按金额加权平均晚付 {round(f['days_late_12m'])} 天（付款指数 ")
     assert c["limit_reason"].startswith("月均销售额 ")
     terminal = runner.invoke(app, ["score", str(SAMPLE), "--as-of", "2026-06-30", "--no-store", "--lang", "zh"],
                              env={"COLUMNS": "200"})
     assert terminal.exit_code == 0
     assert "客户信用评分 · 截止 2026-06-30" in terminal.stdout
-    assert "风险最高的客户" in terminal.stdout and "近12个月按金额加权平均晚付" in terminal.stdout
+    assert "风险最高的客户" in terminal.stdout and "张晚付" in terminal.stdout
 
 
 def test_csv_customers_has_a_row_per_customer(history):

@@ -2,10 +2,17 @@
 
 Money is integer cents (¥1,000.00 = 100000). The as-of date is 2026-06-30 unless a test says otherwise; the
 long window holds due dates after 2025-06-30 (365 days), the short one due dates after 2026-04-01 (90 days).
-The policy is the shipped configs/credit.yaml.
+The policy is the shipped configs/credit.yaml (points: late_share 45, payment_index_12m 25, payment_index_3m 10,
+overdue_share 5, max_days_overdue 5, trend 2, utilisation 2, tenure, volume stability, disputes, partial and broken
+payments 1 each, industry 1; grades A ≥ 82, B ≥ 70, C ≥ 50, D ≥ 30; caps off, thin histories drawn toward 65).
+
+late_share = (late invoices + 3 × the ledger's late rate) / (invoices due + 3), over every invoice due by as_of of
+every customer in the ledger: the tests keep one customer with invoices per ledger where the points matter.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -186,19 +193,21 @@ def test_points_recommended_limit_and_white_list_of_a_prompt_payer():
     # Ten invoices due in the last 12 months, three in the last 3, all paid on the due date: index 80.
     # The last two (2026-05-15, 2026-06-15) are not due: open, ¥100,000 of a ¥1,000,000 limit.
     points = {
-        "payment_index_12m": 31.5,  # index 80 → 0.9 × 35
-        "payment_index_3m": 15,     # index 80 → 1 × 15
-        "overdue_share": 15, "max_days_overdue": 10,
-        "trend": 4,                 # 80 − 80 = 0 → 1 × 4
-        "utilisation": 6,           # 0.1 → 1 × 6
-        "tenure_months": 5,         # since 2020-01-01, over 36 months
-        "volume_stability": 2,      # the same ¥50,000 every month: CV 0
-        "disputes": 3, "partial_payments": 2, "broken_payments": 1,
-        "industry": 1.4,            # 制造业 0.7 × 2
+        "late_share": 45,           # none of 10 late, the ledger's rate 0: (0 + 3 × 0) / (10 + 3) = 0 → 1 × 45
+        "payment_index_12m": 22.5,  # index 80 → 0.9 × 25
+        "payment_index_3m": 10,     # index 80 → 1 × 10
+        "overdue_share": 5, "max_days_overdue": 5,
+        "trend": 2,                 # 80 − 80 = 0 → 1 × 2
+        "utilisation": 2,           # 0.1 → 1 × 2
+        "tenure_months": 1,         # since 2020-01-01, over 36 months
+        "volume_stability": 1,      # the same ¥50,000 every month: CV 0
+        "disputes": 1, "partial_payments": 1, "broken_payments": 1,
+        "industry": 0.7,            # 制造业 0.7 × 1
         "external_rating": 0,
     }
+    assert (d["invoices_due"], d["late_invoices"], d["late_share"]) == (10, 0, 0)
     assert {k: d[f"points_{k}"] for k in points} == pytest.approx(points)
-    assert d["score"] == pytest.approx(95.9)
+    assert d["score"] == pytest.approx(97.2)
     assert d["grade"] == "A"
     # monthly sales ¥600,000 / 12 = ¥50,000; × (60 terms + 15 grace) / 30 × 1.5 (grade A) = ¥187,500,
     # rounded down to ¥10,000: ¥180,000.
@@ -208,7 +217,7 @@ def test_points_recommended_limit_and_white_list_of_a_prompt_payer():
     assert d["available"] == 100_000_000 - 10_000_000
     assert (d["list"], d["list_source"]) == ("white", "policy")
     # the only feature short of its points by one or more: index 80 is "prompt", 0.9 of the 12-month points
-    assert d["reasons"] == [{"code": "payment_index_12m", "points_lost": 3.5,
+    assert d["reasons"] == [{"code": "payment_index_12m", "points_lost": 2.5,
                              "zh": "近12个月按金额加权平均按时付款（付款指数 80）",
                              "en": "paid on time on average over the last 12 months (payment index 80)"}]
 
@@ -216,8 +225,8 @@ def test_points_recommended_limit_and_white_list_of_a_prompt_payer():
 def test_without_a_limit_on_file_the_recommended_limit_is_in_force_and_terms_come_from_the_text():
     r = score(ledger(monthly("D"), [cust("D", payment_terms_days=None, payment_terms="月结60天")]))
     d = r.customers.loc["D"]
-    assert d["points_utilisation"] == pytest.approx(0.6 * 6)  # no limit: utilisation missing
-    assert d["score"] == pytest.approx(95.9 - 6 + 3.6)
+    assert d["points_utilisation"] == pytest.approx(0.6 * 2)  # no limit: utilisation missing
+    assert d["score"] == pytest.approx(97.2 - 2 + 1.2)
     assert d["terms_days"] == 60
     assert (d["limit"], d["limit_source"]) == (18_000_000, "recommended")
 
@@ -298,22 +307,25 @@ def slow_payer(customer_id: str) -> list[dict]:
     return [inv(f"{customer_id}{i}", customer_id, d, 100_000, 60) for i, d in enumerate((200, 150, 100))]
 
 
-def test_a_slow_payer_scores_d_and_is_watched():
+def test_a_slow_payer_scores_e_and_is_watched():
     r = score(ledger(slow_payer("K"), [cust("K")]))
     k = r.customers.loc["K"]
-    # index 40 over 12 months: 0.2 × 35 = 7; no invoice due in the last 3 months: the 3-month points follow the
-    # 12-month index, 0.2 × 15 = 3, and the trend is missing (4); nothing owed (15 + 10); no limit (0.6 × 6);
-    # tenure 5; three months of ¥1,000 out of twelve: CV = sqrt(3/12 − (3/12)²) / (3/12) = √3 = 1.732 → share
-    # 0.5 − 0.732 × 0.5 = 0.134 × 2 = 0.27; disputes 3, partial 2, broken 1; 制造业 1.4.
-    assert k["points_volume_stability"] == pytest.approx(0.27)
-    assert k["score"] == pytest.approx(round(7 + 3 + 15 + 10 + 4 + 3.6 + 5 + 0.27 + 3 + 2 + 1 + 1.4, 1))  # 55.3
-    assert (k["grade"], k["list"], k["list_reason"]) == ("D", "watch", "grade D")
-    # lost 28 (12m), 12 (3m, not measured: said by the 12m sentence), 2.4 (utilisation, not measured), 1.73
-    assert [x["code"] for x in k["reasons"]] == ["payment_index_12m", "volume_stability"]
-    assert k["reasons"][0]["en"] == "paid 60 days late on average over the last 12 months (payment index 40)"
-    assert k["reasons"][0]["points_lost"] == 28.0
+    # late_share: all 3 late, the ledger's rate 1: (3 + 3 × 1) / (3 + 3) = 1 → 0 points. Index 40 over 12 months:
+    # 0.2 × 25 = 5; no invoice due in the last 3 months: the 3-month points follow the 12-month index, 0.2 × 10 = 2,
+    # and the trend is missing (2); nothing owed (5 + 5); no limit (0.6 × 2 = 1.2); tenure 1; three months of
+    # ¥1,000 out of twelve: CV = sqrt(3/12 − (3/12)²) / (3/12) = √3 = 1.732 → share 0.5 − 0.732 × 0.5 = 0.134 → 0.13;
+    # disputes, partial, broken 1 each; 制造业 0.7.
+    assert k["late_share"] == 1 and k["points_late_share"] == 0
+    assert k["points_volume_stability"] == pytest.approx(0.13)
+    assert k["score"] == pytest.approx(round(0 + 5 + 2 + 2 + 5 + 5 + 1.2 + 1 + 0.13 + 1 + 1 + 1 + 0.7, 1))  # 25.0
+    assert (k["grade"], k["list"], k["list_reason"]) == ("E", "watch", "grade E")
+    # lost 45 (late share), 20 (12m), 8 (3m: not measured, the 12m sentence says it), then under 1 point each
+    assert [(x["code"], x["points_lost"], x["en"]) for x in k["reasons"]] == [
+        ("late_share", 45.0, "paid 3 of 3 invoices late"),
+        ("payment_index_12m", 20.0, "paid 60 days late on average over the last 12 months (payment index 40)")]
+    assert k["reasons"][0]["zh"] == "3 张到期单据中 3 张晚付"
     (low,) = codes(r, "credit-grade-low")
-    assert (low.entity, low.level) == ("K", "medium")
+    assert (low.entity, low.level) == ("K", "high")
 
 
 def test_a_manual_entry_wins_an_expired_one_is_reported_and_ignored():
@@ -343,47 +355,74 @@ def test_a_manual_entry_wins_an_expired_one_is_reported_and_ignored():
     assert [f.entity for f in codes(r, "credit-black-listed")] == ["F"]
 
 
-# --- caps ---------------------------------------------------------------------------------------------
+# --- caps and thin histories ---------------------------------------------------------------------------
 
-def test_bad_debt_caps_the_score_at_20_with_the_reason_first():
-    r = score(ledger(monthly("D") + [inv("X1", "D", 200, 100_000)],   # one ¥1,000 invoice 200 days past due
-                     [cust("D", credit_limit=100_000_000, payment_terms_days=60)]))
-    d = r.customers.loc["D"]
-    assert d["max_days_overdue"] == 200
-    assert d["points_total"] > 20 and d["score"] == 20
-    assert (d["grade"], d["list"]) == ("E", "black")
-    first = d["reasons"][0]
-    assert first == {"code": "cap:bad_debt", "points_lost": None,
-                     "zh": "有单据逾期超过 180 天（坏账风险）：评分上限 20",
-                     "en": "an invoice is more than 180 days past due (bad-debt risk): score capped at 20"}
-    assert [x["code"] for x in d["reasons"]].count("cap:seriously_overdue") == 0  # the lower cap alone binds
+CAPPED = replace(POLICY, caps={"bad_debt": {"max_days_overdue": 180, "cap": 20},
+                               "seriously_overdue": {"max_days_overdue": 90, "cap": 40},
+                               "thin_history": {"toward": 65}})
 
 
-def test_seriously_overdue_caps_the_score_at_40():
-    r = score(ledger(monthly("D") + [inv("X1", "D", 100, 100_000)],
-                     [cust("D", credit_limit=100_000_000, payment_terms_days=60)]))
-    d = r.customers.loc["D"]
-    assert (d["score"], d["grade"]) == (40, "D")
-    assert d["reasons"][0]["code"] == "cap:seriously_overdue"
+def overdue_customer(days_past_due: int) -> list[dict]:
+    """¥1,000 due 300 and 250 days ago paid on time, and ¥1,000 unpaid `days_past_due` days."""
+    return [inv("X1", "X", 300, 100_000, 0), inv("X2", "X", 250, 100_000, 0), inv("X3", "X", days_past_due, 100_000)]
 
 
-def test_thin_history_caps_the_score_at_65_with_the_reason_first():
+def test_bad_debt_scales_the_score_into_0_20_with_the_reason_first():
+    frames = ledger(overdue_customer(200), [cust("X")])
+    # late_share: 1 of 3 late, the ledger's rate 1/3: (1 + 3 × 1/3) / (3 + 3) = 1/3 → 2/3 × 45 = 30.
+    # 12 months: (80 + 80 + 1) / 3 = 53.667 (200 days late: index 1) → 0.2 + 13.667 / 20 × 0.35 = 0.43917 × 25 =
+    # 10.98; no invoice due in the last 3 months: the same share × 10 = 4.39; trend missing 2; all it owes overdue,
+    # 200 days: 0 + 0; no limit 1.2; tenure 1; three months of twelve (issued 330, 280, 230 days ago): 0.13;
+    # disputes, partial, broken 3; industry 0.7.
+    points = round(30 + 10.98 + 4.39 + 2 + 0 + 0 + 1.2 + 1 + 0.13 + 3 + 0.7, 1)  # 53.4
+    default = score(frames).customers.loc["X"]
+    assert (default["points_total"], default["score"], default["grade"]) == (points, points, "C")  # caps off
+    assert default["list"] == "black" and not default["reasons"][0]["code"].startswith("cap:")
+    x = score_customers(frames, AS_OF, CAPPED, RPOLICY).customers.loc["X"]
+    assert x["points_total"] == points
+    assert (x["score"], x["grade"]) == (round(points * 20 / 100, 1), "E")  # 10.7
+    assert x["reasons"][0] == {
+        "code": "cap:bad_debt", "points_lost": None,
+        "zh": "有单据逾期超过 180 天（坏账风险）：评分按比例压到 20 分以内",
+        "en": "an invoice is more than 180 days past due (bad-debt risk): score scaled to at most 20"}
+    assert [x["code"] for x in x["reasons"]].count("cap:seriously_overdue") == 0  # the lower cap alone applies
+
+
+def test_seriously_overdue_scales_the_score_into_0_40():
+    # As above with the unpaid ¥1,000 100 days past due: index 30 − 10/30 × 10 = 26.667; 12 months (80 + 80 +
+    # 26.667) / 3 = 62.222 → 0.55 + 2.222 / 20 × 0.35 = 0.58889 × 25 = 14.72; 3 months (the same index)
+    # 0.55 + 2.222 / 20 × 0.45 = 0.6 × 10 = 6; 100 days: 0.1 − 10 / 30 × 0.1 = 0.0667 × 5 = 0.33; issued 330, 280,
+    # 130 days ago: 0.13.
+    points = round(30 + 14.72 + 6 + 2 + 0 + 0.33 + 1.2 + 1 + 0.13 + 3 + 0.7, 1)  # 59.1
+    x = score_customers(ledger(overdue_customer(100), [cust("X")]), AS_OF, CAPPED, RPOLICY).customers.loc["X"]
+    assert x["points_total"] == points
+    assert (x["score"], x["grade"]) == (round(59.08 * 40 / 100, 1), "E")  # 23.6
+    assert x["reasons"][0]["code"] == "cap:seriously_overdue"
+
+
+def test_a_thin_history_is_drawn_toward_65_with_the_reason_first():
     r = score(ledger([inv("T1", "T", 40, 100_000, 0), inv("T2", "T", 70, 100_000, 0)], [cust("T")]))
     t = r.customers.loc["T"]
-    assert (t["invoices_12m"], t["thin"]) == (2, True)
-    assert t["points_total"] > 65 and (t["score"], t["grade"]) == (65, "C")
+    assert (t["invoices_due"], t["thin"]) == (2, True)
+    # late_share (0 + 0) / (2 + 3) = 0 → 45; index 80: 22.5 + 10; trend 2; nothing owed 5 + 5; no limit 1.2;
+    # tenure 1; two months of twelve: CV = sqrt(2/12 − (2/12)²) / (2/12) = 2.236 → 0; 3; 0.7.
+    assert t["points_total"] == pytest.approx(45 + 22.5 + 10 + 2 + 5 + 5 + 1.2 + 1 + 0 + 3 + 0.7)  # 95.4
+    # drawn toward 65 keeping (2 + 1) / (3 + 1) of the distance: 65 + 30.4 × 0.75 = 87.8
+    assert (t["score"], t["grade"]) == (pytest.approx(87.8), "A")
     assert t["reasons"][0] == {
         "code": "cap:thin_history", "points_lost": None,
-        "zh": "历史记录少：近12个月仅 2 张到期单据，按保守原则评分（上限 65）",
-        "en": "little history: 2 invoice(s) due in the last 12 months, scored conservatively (at most 65)"}
+        "zh": "历史记录少：仅 2 张到期单据，评分按保守原则向 65 分收拢",
+        "en": "little history: 2 invoice(s) due so far, so the score is drawn toward 65 (conservative)"}
     (thin,) = codes(r, "credit-thin-history")
-    assert thin.evidence == {"count": 1, "invoices": 3, "cap": "65"}
+    assert thin.evidence == {"count": 1, "invoices": 3, "toward": "65"}
 
 
-def test_a_cap_that_does_not_bind_is_not_a_reason():
-    r = score(ledger(slow_payer("K")[:2], [cust("K")]))  # two invoices: thin, and the points are below 65
+def test_a_thin_history_below_65_is_left_as_it_is():
+    r = score(ledger(slow_payer("K")[:2], [cust("K")]))  # two invoices, both 60 days late
     k = r.customers.loc["K"]
-    assert k["thin"] and k["points_total"] < 65
+    # late_share (2 + 3 × 1) / (2 + 3) = 1 → 0; 12m 5, 3m 2, trend 2, nothing owed 10, 1.2, tenure 1, two months of
+    # twelve 0, 3, 0.7
+    assert k["thin"] and k["points_total"] == pytest.approx(0 + 5 + 2 + 2 + 10 + 1.2 + 1 + 0 + 3 + 0.7)  # 24.9
     assert k["score"] == k["points_total"]
     assert not any(x["code"].startswith("cap:") for x in k["reasons"])
 
@@ -391,35 +430,40 @@ def test_a_cap_that_does_not_bind_is_not_a_reason():
 # --- change since the previous snapshot ----------------------------------------------------------------
 
 def test_change_against_the_previous_snapshot_and_the_sharp_drop():
-    previous = pd.DataFrame({"score": [100.0, 70.4], "grade": ["A", "C"]},
-                            index=pd.Index(["D", "K"], name="customer_id"))
-    r = score(ledger(monthly("D") + slow_payer("K") + [inv("N1", "N", 40, 100_000, 0)],
-                     [cust("D", credit_limit=100_000_000, payment_terms_days=60), cust("K"), cust("N")]),
-              previous=previous, previous_as_of=ts("2026-03-31"))
+    # K scores 25.0 (test_a_slow_payer_scores_e_and_is_watched); N has no invoice, so the ledger's late rate stays 1.
+    previous = pd.DataFrame({"score": [40.0, 80.0], "grade": ["D", "A"]},
+                            index=pd.Index(["K", "gone"], name="customer_id"))
+    r = score(ledger(slow_payer("K"), [cust("K"), cust("N")]), previous=previous, previous_as_of=ts("2026-03-31"))
     c = r.customers
-    assert c.at["D", "change"] == pytest.approx(95.9 - 100)   # -4.1: under the threshold of 15
-    assert c.at["K", "change"] == pytest.approx(55.3 - 70.4)  # -15.1: a sharp drop
-    assert np.isnan(c.at["N", "change"])                     # not in the previous snapshot
-    assert c.at["K", "previous_grade"] == "C"
+    assert c.at["K", "score"] == pytest.approx(25.0)
+    assert c.at["K", "change"] == pytest.approx(-15.0)  # exactly the threshold: a sharp drop
+    assert c.at["K", "previous_grade"] == "D"
+    assert np.isnan(c.at["N", "change"])                # not in the previous snapshot
     (drop,) = codes(r, "credit-score-drop")
-    assert drop.entity == "K" and drop.value == pytest.approx(-15.1)
+    assert drop.entity == "K" and drop.value == pytest.approx(-15.0)
     assert {k: drop.evidence[k] for k in ("previous", "score", "threshold", "since")} == {
-        "previous": 70.4, "score": 55.3, "threshold": 15, "since": ts("2026-03-31")}
-    assert drop.evidence["drop"] == pytest.approx(15.1)
+        "previous": 40.0, "score": 25.0, "threshold": 15, "since": ts("2026-03-31")}
+    assert drop.evidence["drop"] == pytest.approx(15.0)
+    # 14.9 points is not a sharp drop
+    r = score(ledger(slow_payer("K"), [cust("K")]), previous=previous.assign(score=[39.9, 80.0]))
+    assert r.customers.at["K", "change"] == pytest.approx(-14.9)
+    assert codes(r, "credit-score-drop") == []
 
 
-def test_a_drop_of_15_or_more_watches_a_customer_whatever_its_grade():
-    previous = pd.DataFrame({"score": [96.0 + 15]}, index=pd.Index(["D"], name="customer_id"))
-    r = score(ledger(monthly("D"), [cust("D", credit_limit=100_000_000, payment_terms_days=60)]),
-              previous=previous)
-    d = r.customers.loc["D"]
-    assert (d["grade"], d["change"], d["list"], d["list_reason"]) == ("A", pytest.approx(-15.1), "watch",
-                                                                      "score fell ≥ 15")
+def test_a_fall_watches_a_customer_whatever_its_grade():
+    # lists.watch.score_drop is the list's own threshold; 2 points here, so a 97.2 customer that was 100 is watched
+    watch_small_drops = replace(POLICY, lists={**POLICY.lists, "watch": {**POLICY.lists["watch"], "score_drop": 2}})
+    previous = pd.DataFrame({"score": [100.0]}, index=pd.Index(["D"], name="customer_id"))
+    frames = ledger(monthly("D"), [cust("D", credit_limit=100_000_000, payment_terms_days=60)])
+    d = score_customers(frames, AS_OF, watch_small_drops, RPOLICY, previous).customers.loc["D"]
+    assert (d["grade"], d["change"], d["list"], d["list_reason"]) == ("A", pytest.approx(-2.8), "watch",
+                                                                      "score fell ≥ 2")
+    assert score(frames, previous=previous).customers.at["D", "list"] == "white"  # under the shipped 15
 
 
 # --- grades -------------------------------------------------------------------------------------------
 
 def test_grades_at_their_boundaries():
-    # A ≥ 85, B ≥ 75, C ≥ 65, D ≥ 40, E below
-    scores = pd.Series([100, 85, 84.9, 75, 74.9, 65, 64.9, 40, 39.9, 0])
+    # A ≥ 82, B ≥ 70, C ≥ 50, D ≥ 30, E below
+    scores = pd.Series([100, 82, 81.9, 70, 69.9, 50, 49.9, 30, 29.9, 0])
     assert _grade(scores, POLICY).tolist() == ["A", "A", "B", "B", "C", "C", "D", "D", "E", "E"]
