@@ -177,7 +177,7 @@ REASONS = {
     "payment_index_12m": ("近12个月按金额加权平均{days_12m_zh}（付款指数 {payment_index_12m}）",
                           "paid {days_12m} on average over the last 12 months (payment index {payment_index_12m})"),
     "late_share": ("{invoices_due} 张到期单据中 {late_invoices} 张晚付", "paid {late_invoices} of {invoices_due} "
-                   "invoices late"),
+                   "invoice(s) late"),
     "overdue_share": ("欠款中 {overdue_pct}% 已逾期", "{overdue_pct}% of what it owes is overdue"),
     "max_days_overdue": ("最久的未付单据已逾期 {max_days_overdue} 天",
                          "its oldest unpaid invoice is {max_days_overdue} days past due"),
