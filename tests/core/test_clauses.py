@@ -88,7 +88,7 @@ def test_article_headings_in_every_numbering_style():
 
 
 def test_amounts_and_dates_are_not_headings():
-    assert articles("合同金额：1,200,000.00元\n2024年1月5日签订\n") == []
+    assert articles("合同金额：1,200,000.00元\n2024年1月5日签订\n30天内付款\n5%预付\n") == []
 
 
 def test_sentences_are_exact_spans():
