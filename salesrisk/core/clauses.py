@@ -239,9 +239,12 @@ def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> 
 
 _ROLE_OF = {"卖方": "seller", "供方": "seller", "出卖人": "seller", "供货方": "seller", "销售方": "seller",
             "乙方": "seller", "买方": "buyer", "需方": "buyer", "买受人": "buyer", "采购方": "buyer", "甲方": "buyer",
-            "seller": "seller", "supplier": "seller", "vendor": "seller", "buyer": "buyer", "purchaser": "buyer"}
+            "seller": "seller", "supplier": "seller", "vendor": "seller", "buyer": "buyer", "purchaser": "buyer",
+            "party a": "buyer", "party b": "seller"}
 _NEUTRAL = ("甲方", "乙方")  # labels whose role a contract may define
-_LABEL = "|".join(sorted(_ROLE_OF, key=len, reverse=True))
+# English labels are whole words: "either party agrees" holds no "Party A"
+_LABEL = "|".join(label if label[0] >= "\u4e00" else rf"\b{label.replace(' ', '[ ]')}\b"
+                  for label in sorted(_ROLE_OF, key=len, reverse=True))
 _LABEL_RE = re.compile(rf"(?:{_LABEL})|任何一方|双方|各方|一方|(?:either|each|any)\s+party|the\s+parties", re.I)
 _DEFINE = re.compile(rf"(?P<a>{_LABEL})\s*[:：]?[^\n（(]{{0,40}}?[（(]\s*(?:以下简称|以下称|下称|简称|即)?\s*"
                      rf"[“\"「]?(?P<b>{_LABEL})[”\"」]?\s*[)）]", re.I)
