@@ -167,6 +167,7 @@ def main() -> None:
             print(f"{args.cuad} not found: CUAD skipped\n")
     eval_fixtures(FIXTURES, "Chinese fixtures")
     eval_fixtures(FIXTURES / "heldout", "Chinese held-out contracts")
+    eval_fixtures(FIXTURES / "heldout2", "Chinese held-out contracts, second set")
 
 
 if __name__ == "__main__":

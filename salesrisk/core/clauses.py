@@ -302,13 +302,13 @@ def _role(label: str, roles: Mapping[str, str]) -> str | None:
 
 _OBJECT_MARKS = ("向", "给", "对", "与", "和", "及", "从")
 _AGENT = re.compile(rf"由({_LABEL})(?:自行|负责|承担|办理|投保|支付)")
-_VERBS = re.compile(r"承担|赔偿|支付|负责|保证|承诺|应当?|不得|有权|须|可以?|shall|will|must|agrees?\s+to|may\b|is\s+liable", re.I)
+_VERBS = re.compile(r"承担|赔偿|支付|负责|保证|承诺|授权|同意|应当?|不得|有权|须|可以?|shall|will|must|agrees?\s+to|may\b|is\s+liable", re.I)
 
 
 # --- facts -------------------------------------------------------------------------------------------------
 
 _TRIGGERS = [
-    ("end_customer", re.compile(r"最终用户|业主|终端客户|下游客户|发包方|end[\s-]customer|its\s+customer|owner", re.I)),
+    ("end_customer", re.compile(r"最终用户|业主|终端客户|下游客户|发包方|建设单位|总包方|end[\s-]customer|its\s+customer|owner", re.I)),
     ("acceptance", re.compile(r"验收|acceptance|accepted", re.I)),
     ("invoice", re.compile(r"发票|收票|开票|invoice", re.I)),
     ("month_end", re.compile(r"月结|次月|end\s+of\s+(?:the\s+)?month|EOM", re.I)),
@@ -320,10 +320,11 @@ _CAP = re.compile(r"以[^，。；]{0,12}为限|不超过|不得超过|不高于
                   r"in\s+(?:the\s+)?aggregate\s+(?:not\s+)?(?:exceed|more)", re.I)
 _CONTRACT_VALUE = re.compile(r"合同(?:总)?(?:金额|总价|价款|价格|总额)|货款|价款|合同额|contract\s+(?:price|value|amount)|"
                              r"(?:total\s+)?(?:fees|amounts?)\s+paid|purchase\s+price", re.I)
+_PAID_FIRST = re.compile(r"预付全部货款|全额预付|款到发货|先款后货|prepa(?:y|id)\s+(?:the\s+price\s+)?in\s+full|cash\s+in\s+advance", re.I)
 _PER_DAY = re.compile(r"每日|每天|按日|每(?:逾期|迟延|延误|延迟)一?(?:日|天)|per\s+(?:calendar\s+)?day|daily|(?:for\s+)?each\s+day", re.I)
 _MULTIPLE = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五]|two|three)\s*(?:倍|times)", re.I)
 # deemed acceptance needs a period that lapses: "甲方满意后视为合格" is discretion, not deemed acceptance
-_DEEMED = re.compile(r"(?:逾期|期满|届满|日内|天内|未(?:书面)?提出|未[^。；]{0,6}异议)[^。；]{0,30}视为(?:验收|检验)?(?:合格|通过|已验收|接受|认可|"
+_DEEMED = re.compile(r"(?:逾期|期满|届满|日内|天内|未(?:书面)?提出|未[^。；]{0,6}异议)[^。；]{0,30}视为(?:验收|检验|质量)?(?:合格|通过|已验收|接受|认可|"
                      r"符合|货物符合)|(?:no\s+(?:written\s+)?objection|fails?\s+to|within|after)[^.;]{0,80}deemed\s+"
                      r"(?:to\s+have\s+been\s+)?accept", re.I)
 _DISCRETION = re.compile(rf"以(?P<who>{_LABEL})(?:的)?(?:最终|书面)?(?:确认|认可|满意|意见|决定|验收结果)为准|"
@@ -354,12 +355,16 @@ def _facts(ctype: str, sentence: str, roles: Mapping[str, str], hit: int) -> dic
     if ctype in ("payment_terms", "back_to_back_payment", "auto_renewal"):
         if days:
             facts["days"] = int(max(days))
+        elif ctype == "payment_terms" and _PAID_FIRST.search(sentence):
+            facts["days"] = 0
         trig = next((name for name, rx in _TRIGGERS if rx.search(sentence)), None)
         if trig and ctype != "auto_renewal":
             facts["trigger"] = trig
     elif ctype in ("prepayment", "retention_money"):
         if pcts:
             facts["pct"] = max(q.value for q in pcts)
+        elif ctype == "prepayment" and re.search(r"全部货款|全额|全款|in\s+full", sentence, re.I):
+            facts["pct"] = 1.0
     elif ctype == "liquidated_damages":
         cap = _CAP.search(sentence)
         per_day = _PER_DAY.search(sentence, 0, cap.start() if cap else len(sentence))
