@@ -9,9 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from salesrisk.config import load_config_file
+from salesrisk.config import load_config_file, load_receivables_policy
 from salesrisk.core.clauses import Playbook, Review, load_playbook, review_text
 from salesrisk.core.contract_terms import TermsPolicy, check_terms, contract_label, terms_policy
+from salesrisk.core.portfolio import Portfolio, contract_portfolio
 from salesrisk.errors import InputError
 from salesrisk.findings import SEVERITY_RANK, Finding, findings_frame, severity_counts
 from salesrisk.io.documents import DOCUMENT_EXTS, DocumentError, is_readme, list_documents, read_document
@@ -56,6 +57,7 @@ class ContractReview:
     policy: TermsPolicy
     playbook: Playbook
     ledger: Ledger | None = None  # the ledger read (mode "ledger"), for measures built on the same tables
+    portfolio: Portfolio | None = None  # the whole book at as_of: deviation matrix, calendar, terms vs behaviour
 
     def findings_frame(self, lang: str = "en") -> pd.DataFrame:
         return findings_frame(self.findings, lang)
@@ -90,6 +92,7 @@ class ContractReview:
             "policy": {"source": self.policy.source, "playbook": self.playbook.source},
             "contracts": [contract_record(c, lang, own.get(_key(c), [])) for c in self.contracts],
             "summary": self.summary(),
+            **(self.portfolio.to_dict(lang) if self.portfolio is not None else {}),
             "findings": findings,
         })
 
@@ -127,10 +130,26 @@ def review_contracts(path: str | Path, *, as_of: pd.Timestamp | str | None = Non
     A folder holding spreadsheets is read as a ledger when one of them is a contracts table; documents in it that
     the table does not name are reviewed too, by file name. Otherwise every file of a folder is a document, and
     one that is not (a spreadsheet, an image) is a finding. `ledger` is `path` already read. as_of (when given)
-    leaves contracts that ended before it out of the credit-limit check.
+    leaves contracts that ended before it out of the credit-limit check, and adds the portfolio of the whole
+    book (`portfolio`: deviation matrix, deadline calendar, terms against payment behaviour).
     """
-    path = Path(path)
-    as_of = None if as_of is None else pd.Timestamp(as_of)
+    result = _review(Path(path), None if as_of is None else pd.Timestamp(as_of), config_dir, ledger, columns,
+                     dayfirst)
+    if result.as_of is not None:
+        frames = {n: t.frame for n, t in result.ledger.tables.items()} if result.ledger is not None else {}
+        reviews = [c.review for c in result.contracts if c.review is not None]
+        result.portfolio = contract_portfolio(frames, reviews, result.as_of, result.playbook.policy,
+                                              load_receivables_policy(config_dir))
+        result.findings = result.findings + result.portfolio.findings
+        by_key = {_key(c): c for c in result.contracts}
+        for f in result.portfolio.findings:  # a finding about one contract is that contract's too
+            if (c := by_key.get((f.table, f.row, f.entity))) is not None:
+                c.findings.append(f)
+    return result
+
+
+def _review(path: Path, as_of: pd.Timestamp | None, config_dir, ledger: Ledger | None, columns,
+            dayfirst) -> ContractReview:
     doc, where = load_config_file("contracts.yaml", config_dir)
     policy = terms_policy(doc, where)
     playbook = load_playbook(config_dir)

@@ -124,6 +124,22 @@ def write_workbook(path: str | Path, sheets: list[Sheet], *, force: bool = False
     return path
 
 
+def write_text(path: str | Path, text: str, *, force: bool = False, inputs: list[Path] | None = None) -> Path:
+    """Write text (UTF-8, line endings as given) to path atomically, like write_workbook."""
+    path = Path(path)
+    check_output(path, force, inputs or [])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(text.encode("utf-8"))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return path
+
+
 def _formats(workbook) -> dict:
     base = {"font_name": "Microsoft YaHei", "font_size": 10}
     f = {

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from salesrisk.contracts import ContractResult, ContractReview, clause_records
 from salesrisk.findings import CATALOGUE, SEVERITY_RANK, Finding, findings_frame, render_message
+from salesrisk.report.contracts_workbook import calendar_table, portfolio_headlines
 from salesrisk.report.render import SEVERITY_STYLE, csv_text, markdown_table, rich_table
 
 TOP = 20  # contracts shown in detail on the terminal
@@ -48,9 +49,16 @@ def t(key: str, lang: str, **kw: object) -> str:
 def headlines(r: ContractReview, lang: str) -> list[str]:
     s = r.summary()
     unread = t("unread", lang, k=s["not_reviewed"]) if s["not_reviewed"] else ""
-    return [t("headline", lang, n=s["contracts"], reviewed=s["reviewed"], unread=unread,
-              bad=s["with_unacceptable_clauses"], missing=s["with_missing_clauses"], high=s["with_high_findings"]),
-            t("counts", lang, total=s["findings"], **s["by_severity"])]
+    lines = [t("headline", lang, n=s["contracts"], reviewed=s["reviewed"], unread=unread,
+               bad=s["with_unacceptable_clauses"], missing=s["with_missing_clauses"], high=s["with_high_findings"]),
+             t("counts", lang, total=s["findings"], **s["by_severity"])]
+    if r.portfolio is not None:
+        lines += portfolio_headlines(r.portfolio, lang, rule_titles(r))
+    return lines
+
+
+def rule_titles(r: ContractReview) -> dict[str, dict[str, str]]:
+    return {rule.id: rule.title for rule in r.playbook.rules}
 
 
 def _worst(c: ContractResult) -> int:
@@ -168,6 +176,8 @@ def render_csv(r: ContractReview, lang: str, table: str) -> str:
         frame = r.findings_frame(lang)
         frame["evidence"] = frame["evidence"].map(lambda e: json.dumps(e, ensure_ascii=False, default=str))
         return csv_text(frame)
+    if table == "calendar":
+        return csv_text(calendar_table(r.portfolio.calendar, lang) if r.portfolio is not None else pd.DataFrame())
     if table == "clauses":
         rows = [{"contract": c.contract, **k, "facts": json.dumps(k["facts"], ensure_ascii=False)}
                 for c in r.contracts for k in clause_records(c)]
