@@ -177,7 +177,7 @@ REASONS = {
     "payment_index_12m": ("近12个月按金额加权平均{days_12m_zh}（付款指数 {payment_index_12m}）",
                           "paid {days_12m} on average over the last 12 months (payment index {payment_index_12m})"),
     "late_share": ("{invoices_due} 张到期单据中 {late_invoices} 张晚付", "paid {late_invoices} of {invoices_due} "
-                   "invoice(s) late"),
+                   "{invoices_word} late"),
     "overdue_share": ("欠款中 {overdue_pct}% 已逾期", "{overdue_pct}% of what it owes is overdue"),
     "max_days_overdue": ("最久的未付单据已逾期 {max_days_overdue} 天",
                          "its oldest unpaid invoice is {max_days_overdue} days past due"),
@@ -243,7 +243,7 @@ def _reasons(row: pd.Series, features, caps_hit: list[tuple[str, dict]], top: in
         "utilisation_pct": _fmt(100 * row["utilisation"]) if pd.notna(row["utilisation"]) else "—",
         "tenure": _fmt(row["tenure_months"]), "volume_stability": _fmt(row["volume_stability"], 2),
         "disputes": _fmt(row["disputes"]), "late_invoices": int(row["late_invoices"]),
-        "invoices_due": int(row["invoices_due"]), "partial_pct": _fmt(100 * row["partial_payments"])
+        "invoices_due": int(row["invoices_due"]), "invoices_word": "invoice" if row["invoices_due"] == 1 else "invoices", "partial_pct": _fmt(100 * row["partial_payments"])
         if pd.notna(row["partial_payments"]) else "—", "broken_payments": _fmt(row["broken_payments"]),
         "industry": "" if pd.isna(row["industry"]) else str(row["industry"]),
         "external_rating": "" if pd.isna(row["external_rating"]) else str(row["external_rating"]),
