@@ -26,10 +26,11 @@ from salesrisk.store import Store
 SCHEMA_VERSION = "1"
 # The features each customer's record carries (JSON "features"), in this order; money features in cents.
 FEATURE_COLUMNS = ("payment_index_12m", "payment_index_3m", "days_late_12m", "days_late_3m", "days_late_year_ago",
-                   "invoices_12m", "late_invoices_12m", "invoices_due", "late_invoices", "late_share", "trend", "overdue_share", "max_days_overdue", "utilisation",
-                   "tenure_months", "volume_12m", "volume_stability", "disputes", "partial_payments",
-                   "broken_payments", "industry", "external_rating")
-MONEY_FEATURES = {"volume_12m"}
+                   "invoices_12m", "late_invoices_12m", "invoices_due", "late_invoices", "late_share", "trend",
+                   "overdue_amount", "overdue_share", "max_days_overdue", "utilisation", "tenure_months", "volume_12m",
+                   "volume_stability", "disputes", "partial_payments", "broken_payments", "industry",
+                   "external_rating")
+MONEY_FEATURES = {"volume_12m", "overdue_amount"}
 
 
 class Credit(core.CreditScores):

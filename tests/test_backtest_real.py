@@ -47,10 +47,10 @@ def test_cassandra_thin_histories_are_marked_and_drawn_toward_65(cassandra):
 
 
 def test_cassandra_ranking_against_the_baseline(cassandra):
-    # The baseline depends on the data alone; the score ranks any lateness better than it (0.865 against 0.834,
+    # The baseline depends on the data alone; the score ranks any lateness better than it (0.863 against 0.834,
     # docs/accuracy.md), and lateness of more than 30 days better still (0.785 against 0.615).
     assert cassandra.baseline.auc == pytest.approx(0.8344, abs=1e-4)
-    assert cassandra.score.auc == pytest.approx(0.8646, abs=1e-3)
+    assert cassandra.score.auc == pytest.approx(0.8630, abs=1e-3)
     assert "backtest-below-baseline" not in {f.code for f in cassandra.findings}
     m = cassandra.measured
     serious = ((m["settled_date"].fillna(cassandra.observation_end) - m["due_date"]).dt.days > 30)

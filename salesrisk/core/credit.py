@@ -178,7 +178,8 @@ REASONS = {
                           "paid {days_12m} on average over the last 12 months (payment index {payment_index_12m})"),
     "late_share": ("{invoices_due} 张到期单据中 {late_invoices} 张晚付", "paid {late_invoices} of {invoices_due} "
                    "{invoices_word} late"),
-    "overdue_share": ("欠款中 {overdue_pct}% 已逾期", "{overdue_pct}% of what it owes is overdue"),
+    "overdue_share": ("逾期未付 {overdue_amount}，相当于近12个月采购额的 {overdue_pct}%",
+                      "{overdue_amount} overdue, {overdue_pct}% of its purchases in the last 12 months"),
     "max_days_overdue": ("最久的未付单据已逾期 {max_days_overdue} 天",
                          "its oldest unpaid invoice is {max_days_overdue} days past due"),
     "trend": ("付款指数由近12个月的 {payment_index_12m} 降到近3个月的 {payment_index_3m}",
@@ -243,8 +244,9 @@ def _reasons(row: pd.Series, features, caps_hit: list[tuple[str, dict]], top: in
         "utilisation_pct": _fmt(100 * row["utilisation"]) if pd.notna(row["utilisation"]) else "—",
         "tenure": _fmt(row["tenure_months"]), "volume_stability": _fmt(row["volume_stability"], 2),
         "disputes": _fmt(row["disputes"]), "late_invoices": int(row["late_invoices"]),
-        "invoices_due": int(row["invoices_due"]), "invoices_word": "invoice" if row["invoices_due"] == 1 else "invoices", "partial_pct": _fmt(100 * row["partial_payments"])
-        if pd.notna(row["partial_payments"]) else "—", "broken_payments": _fmt(row["broken_payments"]),
+        "invoices_due": int(row["invoices_due"]), "invoices_word": "invoice" if row["invoices_due"] == 1 else "invoices",
+        "partial_pct": _fmt(100 * row["partial_payments"]) if pd.notna(row["partial_payments"]) else "—",
+        "broken_payments": _fmt(row["broken_payments"]), "overdue_amount": _money(row["overdue_amount"]),
         "industry": "" if pd.isna(row["industry"]) else str(row["industry"]),
         "external_rating": "" if pd.isna(row["external_rating"]) else str(row["external_rating"]),
     }
@@ -317,9 +319,8 @@ def score_customers(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | st
     days_past = (as_of - due).dt.days
     overdue = days_past.gt(0).fillna(False) & ~open_["disputed"].astype(bool)
     cust = open_["customer_id"].astype(str)
-    owed = open_["outstanding"].astype(float).groupby(cust).sum()
-    c["overdue_share"] = (open_["outstanding"].where(overdue, 0).astype(float).groupby(cust).sum() / owed).reindex(
-        ids).fillna(0.0)
+    c["overdue_amount"] = open_["outstanding"].where(overdue, 0).astype("int64").groupby(cust).sum().reindex(
+        ids).fillna(0).astype("int64")
     c["max_days_overdue"] = days_past.where(overdue).groupby(cust).max().reindex(ids).fillna(0).astype(int)
     in_base = open_["currency"].astype(str) == base
     c["exposure_receivables"] = open_["outstanding"].where(in_base, 0).astype("int64").groupby(cust).sum().reindex(
@@ -342,6 +343,10 @@ def score_customers(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | st
     c["tenure_months"] = ((as_of - start).dt.days / DAYS_PER_MONTH).round(1)
     vol = _monthly_volume(debits, as_of, policy.window_days, c["tenure_months"])
     c["volume_12m"] = vol["volume_12m"].reindex(ids).fillna(0).astype("int64")
+    # Overdue against what the customer bought in the window, not against what it owes: an invoice paid later
+    # (or disputed, or not yet due) must never dilute the share and raise the score.
+    c["overdue_share"] = (c["overdue_amount"] / c["volume_12m"].where(c["volume_12m"] > 0)).fillna(
+        (c["overdue_amount"] > 0).astype(float)).clip(upper=1.0)
     c["volume_stability"] = vol["volume_stability"].reindex(ids)
     c["disputes"] = debits[debits["disputed"].astype(bool) & (debits["invoice_date"] > as_of - year)].groupby(
         debits["customer_id"].astype(str)).size().reindex(ids).fillna(0).astype(int)

@@ -164,8 +164,10 @@ def test_overdue_share_and_max_days_overdue_leave_disputes_out():
         inv("B4", "B", 70, 200000, 5, paid=50000),       # ¥500 paid, ¥1,500 overdue 70 days
     ], [cust("B")]))
     b = r.customers.loc["B"]
-    # overdue (1000 + 1500) of owed (1000 + 3000 + 1000 + 1500)
-    assert b["overdue_share"] == pytest.approx(2500 / 6500)
+    # overdue (1000 + 1500) of what was invoiced in the last 12 months (1000 + 3000 + 1000 + 2000): not of what is
+    # owed, which an invoice paid later (or disputed, or not due) would dilute
+    assert b["overdue_amount"] == 250000
+    assert b["overdue_share"] == pytest.approx(2500 / 7000)
     assert b["max_days_overdue"] == 70  # not the disputed 100
     assert b["exposure_receivables"] == 650000
     # experiences B1, B3, B4 (B2 not due): B4 alone was paid in part
@@ -193,7 +195,7 @@ def test_points_recommended_limit_and_white_list_of_a_prompt_payer():
     # Ten invoices due in the last 12 months, three in the last 3, all paid on the due date: index 80.
     # The last two (2026-05-15, 2026-06-15) are not due: open, ¥100,000 of a ¥1,000,000 limit.
     points = {
-        "late_share": 45,           # none of 10 late, the ledger's rate 0: (0 + 3 × 0) / (10 + 3) = 0 → 1 × 45
+        "late_share": 46,           # none of 10 late, the ledger's rate 0: (0 + 3 × 0) / (10 + 3) = 0 → 1 × 46
         "payment_index_12m": 22.5,  # index 80 → 0.9 × 25
         "payment_index_3m": 10,     # index 80 → 1 × 10
         "overdue_share": 5, "max_days_overdue": 5,
@@ -201,7 +203,7 @@ def test_points_recommended_limit_and_white_list_of_a_prompt_payer():
         "utilisation": 2,           # 0.1 → 1 × 2
         "tenure_months": 1,         # since 2020-01-01, over 36 months
         "volume_stability": 1,      # the same ¥50,000 every month: CV 0
-        "disputes": 1, "partial_payments": 1, "broken_payments": 1,
+        "disputes": 1, "partial_payments": 0, "broken_payments": 1,  # part payments: shown, not scored
         "industry": 0.7,            # 制造业 0.7 × 1
         "external_rating": 0,
     }
@@ -314,14 +316,14 @@ def test_a_slow_payer_scores_e_and_is_watched():
     # 0.2 × 25 = 5; no invoice due in the last 3 months: the 3-month points follow the 12-month index, 0.2 × 10 = 2,
     # and the trend is missing (2); nothing owed (5 + 5); no limit (0.6 × 2 = 1.2); tenure 1; three months of
     # ¥1,000 out of twelve: CV = sqrt(3/12 − (3/12)²) / (3/12) = √3 = 1.732 → share 0.5 − 0.732 × 0.5 = 0.134 → 0.13;
-    # disputes, partial, broken 1 each; 制造业 0.7.
+    # disputes and broken 1 each, part payments 0 (not scored); 制造业 0.7.
     assert k["late_share"] == 1 and k["points_late_share"] == 0
     assert k["points_volume_stability"] == pytest.approx(0.13)
-    assert k["score"] == pytest.approx(round(0 + 5 + 2 + 2 + 5 + 5 + 1.2 + 1 + 0.13 + 1 + 1 + 1 + 0.7, 1))  # 25.0
+    assert k["score"] == pytest.approx(round(0 + 5 + 2 + 2 + 5 + 5 + 1.2 + 1 + 0.13 + 1 + 0 + 1 + 0.7, 1))  # 24.0
     assert (k["grade"], k["list"], k["list_reason"]) == ("E", "watch", "grade E")
-    # lost 45 (late share), 20 (12m), 8 (3m: not measured, the 12m sentence says it), then under 1 point each
+    # lost 46 (late share), 20 (12m), 8 (3m: not measured, the 12m sentence says it), then under 1 point each
     assert [(x["code"], x["points_lost"], x["en"]) for x in k["reasons"]] == [
-        ("late_share", 45.0, "paid 3 of 3 invoices late"),
+        ("late_share", 46.0, "paid 3 of 3 invoices late"),
         ("payment_index_12m", 20.0, "paid 60 days late on average over the last 12 months (payment index 40)")]
     assert k["reasons"][0]["zh"] == "3 张到期单据中 3 张晚付"
     (low,) = codes(r, "credit-grade-low")
@@ -369,18 +371,20 @@ def overdue_customer(days_past_due: int) -> list[dict]:
 
 def test_bad_debt_scales_the_score_into_0_20_with_the_reason_first():
     frames = ledger(overdue_customer(200), [cust("X")])
-    # late_share: 1 of 3 late, the ledger's rate 1/3: (1 + 3 × 1/3) / (3 + 3) = 1/3 → 2/3 × 45 = 30.
+    # late_share: 1 of 3 late, the ledger's rate 1/3: (1 + 3 × 1/3) / (3 + 3) = 1/3 → 2/3 × 46 = 30.67.
     # 12 months: (80 + 80 + 1) / 3 = 53.667 (200 days late: index 1) → 0.2 + 13.667 / 20 × 0.35 = 0.43917 × 25 =
-    # 10.98; no invoice due in the last 3 months: the same share × 10 = 4.39; trend missing 2; all it owes overdue,
-    # 200 days: 0 + 0; no limit 1.2; tenure 1; three months of twelve (issued 330, 280, 230 days ago): 0.13;
-    # disputes, partial, broken 3; industry 0.7.
-    points = round(30 + 10.98 + 4.39 + 2 + 0 + 0 + 1.2 + 1 + 0.13 + 3 + 0.7, 1)  # 53.4
+    # 10.98; no invoice due in the last 3 months: the same share × 10 = 4.39; trend missing 2; ¥1,000 overdue of
+    # ¥3,000 invoiced in 12 months (issued 330, 280, 230 days ago): 1/3 → 0.4 − 0.0333 / 0.3 × 0.4 = 0.3556 × 5 =
+    # 1.78; 200 days: 0; no limit 1.2; tenure 1; three months of twelve: 0.13; disputes and broken 2, part payments
+    # 0; industry 0.7. Sum 54.85 → 54.9.
+    points = 54.9
+    assert round(30.67 + 10.98 + 4.39 + 2 + 1.78 + 0 + 1.2 + 1 + 0.13 + 2 + 0 + 0.7, 2) == 54.85
     default = score(frames).customers.loc["X"]
     assert (default["points_total"], default["score"], default["grade"]) == (points, points, "C")  # caps off
     assert default["list"] == "black" and not default["reasons"][0]["code"].startswith("cap:")
     x = score_customers(frames, AS_OF, CAPPED, RPOLICY).customers.loc["X"]
     assert x["points_total"] == points
-    assert (x["score"], x["grade"]) == (round(points * 20 / 100, 1), "E")  # 10.7
+    assert (x["score"], x["grade"]) == (round(54.85 * 20 / 100, 1), "E")  # 11.0
     assert x["reasons"][0] == {
         "code": "cap:bad_debt", "points_lost": None,
         "zh": "有单据逾期超过 180 天（坏账风险）：评分按比例压到 20 分以内",
@@ -392,11 +396,11 @@ def test_seriously_overdue_scales_the_score_into_0_40():
     # As above with the unpaid ¥1,000 100 days past due: index 30 − 10/30 × 10 = 26.667; 12 months (80 + 80 +
     # 26.667) / 3 = 62.222 → 0.55 + 2.222 / 20 × 0.35 = 0.58889 × 25 = 14.72; 3 months (the same index)
     # 0.55 + 2.222 / 20 × 0.45 = 0.6 × 10 = 6; 100 days: 0.1 − 10 / 30 × 0.1 = 0.0667 × 5 = 0.33; issued 330, 280,
-    # 130 days ago: 0.13.
-    points = round(30 + 14.72 + 6 + 2 + 0 + 0.33 + 1.2 + 1 + 0.13 + 3 + 0.7, 1)  # 59.1
+    # 130 days ago: 0.13; late share 30.67, overdue share 1.78, disputes and broken 2.
+    total = round(30.67 + 14.72 + 6 + 2 + 1.78 + 0.33 + 1.2 + 1 + 0.13 + 2 + 0.7, 2)  # 60.53
     x = score_customers(ledger(overdue_customer(100), [cust("X")]), AS_OF, CAPPED, RPOLICY).customers.loc["X"]
-    assert x["points_total"] == points
-    assert (x["score"], x["grade"]) == (round(59.08 * 40 / 100, 1), "E")  # 23.6
+    assert x["points_total"] == round(total, 1) == 60.5
+    assert (x["score"], x["grade"]) == (round(total * 40 / 100, 1), "E")  # 24.2
     assert x["reasons"][0]["code"] == "cap:seriously_overdue"
 
 
@@ -421,8 +425,8 @@ def test_a_thin_history_below_65_is_left_as_it_is():
     r = score(ledger(slow_payer("K")[:2], [cust("K")]))  # two invoices, both 60 days late
     k = r.customers.loc["K"]
     # late_share (2 + 3 × 1) / (2 + 3) = 1 → 0; 12m 5, 3m 2, trend 2, nothing owed 10, 1.2, tenure 1, two months of
-    # twelve 0, 3, 0.7
-    assert k["thin"] and k["points_total"] == pytest.approx(0 + 5 + 2 + 2 + 10 + 1.2 + 1 + 0 + 3 + 0.7)  # 24.9
+    # twelve 0, disputes and broken 2, 0.7
+    assert k["thin"] and k["points_total"] == pytest.approx(0 + 5 + 2 + 2 + 10 + 1.2 + 1 + 0 + 2 + 0.7)  # 23.9
     assert k["score"] == k["points_total"]
     assert not any(x["code"].startswith("cap:") for x in k["reasons"])
 
@@ -430,22 +434,22 @@ def test_a_thin_history_below_65_is_left_as_it_is():
 # --- change since the previous snapshot ----------------------------------------------------------------
 
 def test_change_against_the_previous_snapshot_and_the_sharp_drop():
-    # K scores 25.0 (test_a_slow_payer_scores_e_and_is_watched); N has no invoice, so the ledger's late rate stays 1.
-    previous = pd.DataFrame({"score": [40.0, 80.0], "grade": ["D", "A"]},
+    # K scores 24.0 (test_a_slow_payer_scores_e_and_is_watched); N has no invoice, so the ledger's late rate stays 1.
+    previous = pd.DataFrame({"score": [39.0, 80.0], "grade": ["D", "A"]},
                             index=pd.Index(["K", "gone"], name="customer_id"))
     r = score(ledger(slow_payer("K"), [cust("K"), cust("N")]), previous=previous, previous_as_of=ts("2026-03-31"))
     c = r.customers
-    assert c.at["K", "score"] == pytest.approx(25.0)
+    assert c.at["K", "score"] == pytest.approx(24.0)
     assert c.at["K", "change"] == pytest.approx(-15.0)  # exactly the threshold: a sharp drop
     assert c.at["K", "previous_grade"] == "D"
     assert np.isnan(c.at["N", "change"])                # not in the previous snapshot
     (drop,) = codes(r, "credit-score-drop")
     assert drop.entity == "K" and drop.value == pytest.approx(-15.0)
     assert {k: drop.evidence[k] for k in ("previous", "score", "threshold", "since")} == {
-        "previous": 40.0, "score": 25.0, "threshold": 15, "since": ts("2026-03-31")}
+        "previous": 39.0, "score": 24.0, "threshold": 15, "since": ts("2026-03-31")}
     assert drop.evidence["drop"] == pytest.approx(15.0)
     # 14.9 points is not a sharp drop
-    r = score(ledger(slow_payer("K"), [cust("K")]), previous=previous.assign(score=[39.9, 80.0]))
+    r = score(ledger(slow_payer("K"), [cust("K")]), previous=previous.assign(score=[38.9, 80.0]))
     assert r.customers.at["K", "change"] == pytest.approx(-14.9)
     assert codes(r, "credit-score-drop") == []
 
