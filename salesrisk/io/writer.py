@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,11 +100,7 @@ def write_workbook(path: str | Path, sheets: list[Sheet], *, force: bool = False
     so a crash or Ctrl-C leaves the old file or none."""
     import xlsxwriter
 
-    path = Path(path)
-    check_output(path, force, inputs or [])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with _atomic(path, force, inputs) as tmp:
         workbook = xlsxwriter.Workbook(str(tmp), {
             "constant_memory": True,  # rows are streamed to disk: memory stays flat on a million rows
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
@@ -116,28 +113,30 @@ def write_workbook(path: str | Path, sheets: list[Sheet], *, force: bool = False
         for sheet in sheets:
             _write_sheet(workbook, sheet, sheet_name(sheet.name, taken), formats)
         workbook.close()
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    return path
+    return Path(path)
 
 
 def write_text(path: str | Path, text: str, *, force: bool = False, inputs: list[Path] | None = None) -> Path:
     """Write text (UTF-8, line endings as given) to path atomically, like write_workbook."""
+    with _atomic(path, force, inputs) as tmp:
+        tmp.write_bytes(text.encode("utf-8"))
+    return Path(path)
+
+
+@contextlib.contextmanager
+def _atomic(path: str | Path, force: bool, inputs: list[Path] | None) -> Iterator[Path]:
+    """A temporary file beside path to write, renamed into place when the block ends, removed if it fails."""
     path = Path(path)
     check_output(path, force, inputs or [])
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(text.encode("utf-8"))
+        yield tmp
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    return path
 
 
 def _formats(workbook) -> dict:

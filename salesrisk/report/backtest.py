@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 from rich.console import Group
 from rich.text import Text
 
 from salesrisk.backtest import Backtest
 from salesrisk.report.credit import GRADE_STYLE
-from salesrisk.report.render import SEVERITY_STYLE, csv_text, markdown_table, rich_table
+from salesrisk.report.render import SEVERITY_STYLE, csv_text, findings_csv, markdown_table, rich_table
 
 T = {
     "title": ("信用评分回测 · 截止 {d}，观察 {h} 天", "Credit score backtest as of {d}, {h}-day horizon"),
@@ -108,9 +106,7 @@ CSV_TABLES = ("grades", "invoices", "findings")
 def render_csv(r: Backtest, lang: str, table: str) -> str:
     """One table as CSV: the grades (as in the JSON), every invoice issued in the horizon, or the findings."""
     if table == "findings":
-        frame = r.findings_frame(lang)
-        frame["evidence"] = frame["evidence"].map(lambda e: json.dumps(e, ensure_ascii=False, default=str))
-        return csv_text(frame)
+        return findings_csv(r.findings_frame(lang))
     if table == "grades":
         return csv_text(pd.DataFrame(r.grade_records()))
     inv = r.invoices.rename_axis("row").reset_index()

@@ -12,7 +12,7 @@ from rich.text import Text
 from salesrisk.contracts import ContractResult, ContractReview, clause_records
 from salesrisk.findings import CATALOGUE, SEVERITY_RANK, Finding, findings_frame, render_message
 from salesrisk.report.contracts_workbook import calendar_table, portfolio_headlines
-from salesrisk.report.render import SEVERITY_STYLE, csv_text, markdown_table, rich_table
+from salesrisk.report.render import SEVERITY_STYLE, csv_text, findings_csv, markdown_table, rich_table
 
 TOP = 20  # contracts shown in detail on the terminal
 SHOWN = SEVERITY_RANK["medium"]  # lower findings (concessions within the fallback) are counted, not listed
@@ -173,9 +173,7 @@ CSV_TABLES = ("contracts", "clauses", "findings")
 def render_csv(r: ContractReview, lang: str, table: str) -> str:
     """One table as CSV, from the same records as the JSON."""
     if table == "findings":
-        frame = r.findings_frame(lang)
-        frame["evidence"] = frame["evidence"].map(lambda e: json.dumps(e, ensure_ascii=False, default=str))
-        return csv_text(frame)
+        return findings_csv(r.findings_frame(lang))
     if table == "calendar":
         return csv_text(calendar_table(r.portfolio.calendar, lang) if r.portfolio is not None else pd.DataFrame())
     if table == "clauses":

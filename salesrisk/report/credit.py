@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 from rich.console import Group
 from rich.text import Text
 
 from salesrisk.config import GRADES
 from salesrisk.credit import Credit, customer_records
-from salesrisk.report.render import SEVERITY_STYLE, csv_text, markdown_table, rich_table
+from salesrisk.report.render import SEVERITY_STYLE, findings_csv, markdown_table, records_csv, rich_table
+from salesrisk.report.render import findings_shown as shown_findings
 
 TOP = 15
 
@@ -114,11 +113,7 @@ def blocked_frame(r: Credit, lang: str) -> pd.DataFrame:
 
 
 def findings_shown(r: Credit, lang: str, n: int = 30) -> tuple[pd.DataFrame, int]:
-    frame = r.findings_frame(lang)
-    frame = frame[frame["severity"] != "info"]
-    shown = frame[["severity", "code", "entity", "message"]].head(n)
-    shown.columns = [t("severity", lang), t("code", lang), t("customer", lang), t("message", lang)]
-    return shown, max(0, len(frame) - n)
+    return shown_findings(r.findings_frame(lang), lang, t("customer", lang), n)
 
 
 def render_terminal(r: Credit, lang: str) -> Group:
@@ -163,13 +158,6 @@ CSV_TABLES = ("customers", "blocked", "findings")
 def render_csv(r: Credit, lang: str, table: str) -> str:
     """One table as CSV (the same records as the JSON; nested values as JSON text)."""
     if table == "findings":
-        frame = r.findings_frame(lang)
-        frame["evidence"] = frame["evidence"].map(lambda e: json.dumps(e, ensure_ascii=False, default=str))
-        return csv_text(frame)
+        return findings_csv(r.findings_frame(lang))
     records = customer_records(r.customers, lang) if table == "customers" else r.to_dict(lang)["blocked_orders"]
-    frame = pd.DataFrame(records)
-    for col in frame.columns:
-        if frame[col].map(lambda v: isinstance(v, (dict, list))).any():
-            frame[col] = frame[col].map(lambda v: json.dumps(v, ensure_ascii=False, default=str)
-                                        if isinstance(v, (dict, list)) else v)
-    return csv_text(frame)
+    return records_csv(records)

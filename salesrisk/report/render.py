@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pandas as pd
 from rich.table import Table as RichTable
@@ -54,3 +55,26 @@ def csv_text(frame: pd.DataFrame) -> str:
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
+
+
+def _json_cell(v: object) -> object:
+    return json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (dict, list)) else v
+
+
+def findings_csv(frame: pd.DataFrame) -> str:
+    """The findings frame as CSV, its evidence as JSON text."""
+    return csv_text(frame.assign(evidence=frame["evidence"].map(_json_cell)))
+
+
+def records_csv(records: list[dict]) -> str:
+    """JSON records as CSV: one column per key, nested values as JSON text."""
+    return csv_text(pd.DataFrame(records).map(_json_cell))
+
+
+def findings_shown(frame: pd.DataFrame, lang: str, entity: str, n: int = 30) -> tuple[pd.DataFrame, int]:
+    """The findings above info for a terminal or Markdown table (at most n), and how many more there are.
+    `entity` is the column's heading for what the finding is about (客户 / customer)."""
+    frame = frame[frame["severity"] != "info"]
+    shown = frame[["severity", "code", "entity", "message"]].head(n)
+    shown.columns = [label("severity", lang), label("code", lang), entity, label("message", lang)]
+    return shown, max(0, len(frame) - n)

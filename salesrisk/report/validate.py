@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 from rich.console import Group
 from rich.text import Text
 
 from salesrisk.findings import SEVERITIES, severity_counts
-from salesrisk.report.render import SEVERITY_STYLE, csv_text, label, markdown_table, rich_table
+from salesrisk.report.render import SEVERITY_STYLE, findings_csv, label, markdown_table, rich_table
 from salesrisk.validate import Validation
 
 MAX_SHOWN = 50
@@ -97,6 +95,4 @@ def render_markdown(v: Validation, lang: str) -> str:
 
 
 def render_csv(v: Validation, lang: str) -> str:
-    frame = v.findings_frame(lang)
-    frame["evidence"] = frame["evidence"].map(lambda e: json.dumps(e, ensure_ascii=False, default=str))
-    return csv_text(frame)
+    return findings_csv(v.findings_frame(lang))
