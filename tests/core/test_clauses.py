@@ -304,6 +304,41 @@ def test_labelled_chinese_contracts(playbook, folder):
         assert statuses(r, set(want["statuses"])) == want["statuses"], name
 
 
+# heldout3 (a second author's blind set): the deviations left after the playbook fixes, as (expected, got). All but
+# the invoice clause are facts read by salesrisk/core/clauses.py (docs/accuracy.md lists the engine changes).
+HELDOUT3_EXTRA = {("h18_采购框架协议.txt", "invoice_terms")}  # 收到乙方发票后…付款: heldout/h5 labels this invoice_terms
+HELDOUT3_WRONG = {
+    ("h13_设备买卖.txt", "acceptance"): ("unacceptable", "fallback"),  # 验收合格与否由买受人确认
+    ("h14_改性塑料采购.txt", "liquidated-damages-cap"): ("standard", "absent"),  # 每延迟交货一天 … 千分之一
+    ("h14_改性塑料采购.txt", "liquidated-damages-rate"): ("fallback", "standard"),
+    ("h17_产品销售.txt", "title-retention"): ("standard", "fallback"),  # 自卖方收到全部货款之日起转移
+    ("h19_钢材购销.txt", "acceptance"): ("standard", "fallback"),  # 逾期视为无异议
+    ("h19_钢材购销.txt", "liquidated-damages-cap"): ("standard", "absent"),  # 每逾期一周 … 百分之零点五
+    ("h19_钢材购销.txt", "liquidated-damages-rate"): ("fallback", "standard"),
+    ("h20_医疗设备采购.txt", "indirect-loss"): ("unacceptable", "standard"),  # 卖方应赔偿买方的…可得利益损失
+    ("h21_食品原料供货.txt", "acceptance"): ("standard", "fallback"),  # 未提出…异议的，视为乙方所交货物质量合格
+    ("h21_食品原料供货.txt", "indirect-loss"): ("standard", "unacceptable"),  # 双方均不就对方的间接损失…承担
+    ("h21_食品原料供货.txt", "payment-term"): ("standard", "fallback"),  # 四十五个自然日
+}
+
+
+def test_heldout3_stays_at_its_figure(playbook):
+    folder = FIXTURES / "heldout3"
+    labels = yaml.safe_load((folder / "labels.yaml").read_text(encoding="utf-8"))
+    extra, lacking, wrong, total = set(), set(), {}, 0
+    for name, want in labels.items():
+        r = review_text((folder / name).read_text(encoding="utf-8"), playbook, contract=name)
+        got, expected = {c.type for c in r.clauses}, set(want["types"])
+        extra |= {(name, t) for t in got - expected}
+        lacking |= {(name, t) for t in expected - got}
+        have = statuses(r, set(want["statuses"]))
+        wrong |= {(name, rule): (s, have[rule]) for rule, s in want["statuses"].items() if have[rule] != s}
+        total += len(want["statuses"])
+    assert (len(labels), sum(len(w["types"]) for w in labels.values()), total) == (10, 89, 118)
+    assert extra == HELDOUT3_EXTRA and lacking == set()  # micro P 0.99, R 1.00
+    assert wrong == HELDOUT3_WRONG  # statuses 107 of 118
+
+
 PLANTED_RULES = {  # sample_data/planted.json risk → the rule that must fire
     "back_to_back_payment": {"back-to-back-payment"}, "acceptance_at_buyer_discretion": {"acceptance"},
     "uncapped_liability": {"uncapped-liability"}, "arbitration_or_litigation": {"arbitration-or-litigation"},
