@@ -623,8 +623,12 @@ def _kpis(ar: pd.DataFrame, debits: pd.DataFrame, frames: Mapping[str, pd.DataFr
         frame["cei"] = (frame["begin"] + frame["sales"] - frame["ar"]) / denominator * 100
         frame["pct_current"] = frame["current"] / frame["ar"].replace(0, np.nan) * 100
         back = month_back[month_back >= 0]
-        monthly = (sold.loc[back.index, "amount"].groupby([*key(sold.loc[back.index]), back]).sum()
-                   .unstack(fill_value=0).reindex(index=frame.index, columns=range(len(months)), fill_value=0))
+        monthly = sold.loc[back.index, "amount"].groupby([*key(sold.loc[back.index]), back]).sum().unstack(
+            fill_value=0)
+        # Aligned on the keys' values, not their categorical codes: two groupings of one key can code it in
+        # integers of different widths, which pandas cannot reindex one by the other.
+        monthly = monthly.set_axis(monthly.index.to_flat_index(), axis=0).reindex(
+            index=frame.index.to_flat_index(), columns=range(len(months)), fill_value=0)
         frame["dso_countback"] = countback_many(frame["ar"].to_numpy(dtype=float), monthly.to_numpy(dtype=float),
                                                 np.array([d for _, _, d in months], dtype=float))
         if len(settled):

@@ -661,3 +661,18 @@ def test_property_vectorised_countback_equals_the_worked_rule(groups):
     for (ar, sales), got in zip(groups, many, strict=True):
         one = countback_dso(ar, sales, days)
         assert (np.isnan(got) if one is None else got == pytest.approx(one))
+
+
+def test_old_ledger_with_many_customers_and_no_recent_sales():
+    # 200 customers (their codes need 16-bit integers) whose invoices of 2011 were all paid in 2011, but one ¥100
+    # left open each: no sales in the countback window at 2026-03-31. Once this crashed aligning the monthly sales
+    # (coded in 8 bits, being empty) with the customers (16 bits) — a cassandra-like file.
+    rows = [inv(f"I{i}", f"C{i:03d}", "2011-01-10", "2011-02-09", 110000, paid_amount=100000,
+                paid_date="2011-02-20") for i in range(200)]
+    r = age_receivables(ledger(rows), AS_OF, POLICY)
+    k = r.kpis["CNY"]
+    assert (k["outstanding"], k["sales_window"], k["dso"], k["dso_countback"]) == (200 * 10000, 0, None, None)
+    assert len(r.customers) == 200
+    assert r.customers["dso_countback"].isna().all()
+    # ¥100 of each is still open, so nothing was settled in full: no days-late figure
+    assert r.customers["days_late_weighted"].isna().all()
