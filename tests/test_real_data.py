@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from salesrisk import read_ledger, validate_ledger
+from salesrisk import age_receivables, read_ledger, validate_ledger
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 pytestmark = pytest.mark.skipif(not DATASETS.is_dir(), reason=f"{DATASETS} is absent (real datasets not here)")
@@ -50,6 +50,17 @@ def test_cassandra_invoices_are_receivables_with_mixed_date_forms():
     found = validate_ledger(ledger, AS_OF).findings
     assert [f for f in found if f.code == "value-unparseable"] == []
     assert "date-order" in codes(found)
+
+
+def test_cassandra_ages_with_paid_dates_derived_from_days_to_pay():
+    ledger = read_ledger(DATASETS / "cassandra_invoice_days" / "trainData.csv")
+    assert "paid-date-derived" in codes(ledger.findings)  # Invoice_Date + Number_of_Days_until_Payment
+    r = age_receivables(ledger, "2016-06-30")
+    k = r.kpis["CNY"]
+    assert (k["outstanding"], len(r.customers), int((r.customers["overdue"] > 0).sum())) == (80_218_894, 411, 357)
+    assert k["days_to_pay"] == 44.9 and k["dso"] == 224.5  # settlement dates exist now, so the KPIs do
+    # and an old as-of date with no recent sales works too (it once crashed aligning the monthly sales)
+    assert age_receivables(ledger, "2026-06-30").kpis["CNY"]["outstanding"] == 73_997_692
 
 
 def test_maven_crm_folder():
