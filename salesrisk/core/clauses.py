@@ -184,6 +184,8 @@ def _regex(doc: object, lang: str, at: str, required: bool = False) -> re.Patter
             re.compile(p)
         except (re.error, TypeError) as exc:
             raise ConfigError(f"{at}.{lang}[{j}]: not a valid regular expression ({exc})") from None
+    if lang == "en":  # "[^.;]" (within the sentence) steps over a dot inside "Section 11.2" or "$1.5 million"
+        items = [p.replace("[^.;]", r"(?:[^.;]|\.(?=\S))") for p in items]
     return re.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE)
 
 

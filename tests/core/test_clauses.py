@@ -367,3 +367,37 @@ def test_sample_ledger_planted_risky_clauses(playbook, lang):
     ordinary = [cid for cid in fired if cid not in planted]
     assert len(ordinary) > 400
     assert [cid for cid in ordinary if fired[cid]] == []
+
+
+# --- English wording (CUAD) -------------------------------------------------------------------------------------
+
+def types_of(text, playbook):
+    return {c.type for c in review_text(text, playbook, contract="X", lang="en").clauses}
+
+
+def test_a_dot_inside_a_section_number_does_not_end_an_english_clause(playbook):
+    assert "termination_for_convenience" in types_of(
+        "Either party may terminate this Agreement pursuant to this Section 2.1 upon thirty (30) days' written notice.",
+        playbook)
+    assert "termination_for_convenience" not in types_of(
+        "Either party may terminate this Agreement upon thirty (30) days' written notice if the other party "
+        "materially breaches Section 4.2.", playbook)
+
+
+def test_termination_for_any_reason_beside_termination_for_breach_is_for_convenience(playbook):
+    assert "termination_for_convenience" in types_of(
+        "Either party may terminate this Agreement (i) upon the material breach of this Agreement by the other or "
+        "(ii) for any reason on at least ninety (90) days written notice to the other party.", playbook)
+
+
+@pytest.mark.parametrize("sentence, ctype", [
+    ("The prices shall be adjusted annually by the percentage change in the Consumer Price Index.",
+     "price_restriction"),
+    ("Supplier may not raise the prices by more than five percent in any year.", "price_restriction"),
+    ("The prices charged to Distributor shall be at least as favorable as those granted to any other distributor.",
+     "most_favored"),
+    ("If Licensor grants a third party royalty terms more favorable than those contained in this Agreement, Licensor "
+     "shall offer them to Licensee.", "most_favored"),
+])
+def test_english_price_freeze_and_most_favoured_wording(playbook, sentence, ctype):
+    assert ctype in types_of(sentence, playbook)
