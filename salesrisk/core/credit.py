@@ -36,6 +36,14 @@ class CreditScores:
     findings: list[Finding] = field(default_factory=list)
 
 
+# No receivables table (a customers list alone): no invoices, typed as settle() types them.
+NO_DEBITS = pd.DataFrame({
+    **{c: pd.Series(dtype="string") for c in ("customer_id", "customer_name", "invoice_id", "kind", "currency")},
+    **{c: pd.Series(dtype="int64") for c in ("amount", "paid", "credited", "outstanding")},
+    **{c: pd.Series(dtype="datetime64[ns]") for c in ("settled_date", "invoice_date", "due_date")},
+    "disputed": pd.Series(dtype=bool)})
+
+
 # --- payment experiences -------------------------------------------------------------------------
 
 def payment_index(days_beyond: np.ndarray | pd.Series, policy: CreditPolicy) -> np.ndarray:
@@ -278,12 +286,7 @@ def score_customers(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | st
     as_of = pd.Timestamp(as_of).normalize()
     base = receivables_policy.base_currency
     findings: list[Finding] = []
-    if "receivables" in frames:
-        debits = settle(frames, as_of, receivables_policy)
-    else:
-        debits = pd.DataFrame(columns=["customer_id", "customer_name", "invoice_id", "kind", "amount", "paid",
-                                       "credited", "outstanding", "settled_date", "invoice_date", "due_date",
-                                       "currency", "disputed"])
+    debits = settle(frames, as_of, receivables_policy) if "receivables" in frames else NO_DEBITS
     debits = debits[debits["customer_id"].notna()]
     table = _customer_table(frames, debits, as_of)
     ids = table.index
@@ -308,7 +311,7 @@ def score_customers(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | st
     late = exp["days_beyond"] > 0
     c["invoices_due"] = exp.groupby("customer_id").size().reindex(ids).fillna(0).astype(int)
     c["late_invoices"] = late.groupby(exp["customer_id"]).sum().reindex(ids).fillna(0).astype(int)
-    overall = float(late.mean()) if len(exp) else 0.0
+    overall = float(late.mean()) if len(exp) else np.nan  # no invoice due anywhere: nothing to start from
     k = policy.late_share_prior
     c["late_share"] = ((c["late_invoices"] + k * overall) / (c["invoices_due"] + k)).where(c["invoices_due"] + k > 0)
     c["trend"] = c["payment_index_3m"] - c["payment_index_12m"]
