@@ -607,11 +607,11 @@ def _kpis(ar: pd.DataFrame, debits: pd.DataFrame, frames: Mapping[str, pd.DataFr
                 cols["owner"] = owner_col(frame)
             return [cols[k] for k in by]
 
-        end = debits["outstanding"].groupby(key(debits)).sum()
-        current = open_["outstanding"].where(open_["days_past_due"].fillna(0) <= 0, 0).groupby(key(open_)).sum()
-        start_ar = begin["outstanding"].groupby(key(begin)).sum()
-        sales = sold["amount"].where(in_window, 0).groupby(key(sold)).sum()
-        paid_off = settled["amount"].groupby(key(settled)).size() if len(settled) else pd.Series(dtype="int64")
+        end = _plain(debits["outstanding"].groupby(key(debits)).sum())
+        current = _plain(open_["outstanding"].where(open_["days_past_due"].fillna(0) <= 0, 0).groupby(key(open_)).sum())
+        start_ar = _plain(begin["outstanding"].groupby(key(begin)).sum())
+        sales = _plain(sold["amount"].where(in_window, 0).groupby(key(sold)).sum())
+        paid_off = _plain(settled["amount"].groupby(key(settled)).size()) if len(settled) else pd.Series(dtype="int64")
         frame = pd.concat({"ar": end, "current": current, "begin": start_ar, "sales": sales, "settled": paid_off},
                           axis=1).fillna(0)
         frame = frame[(frame[["ar", "sales", "begin", "settled"]] != 0).any(axis=1)]
@@ -623,19 +623,15 @@ def _kpis(ar: pd.DataFrame, debits: pd.DataFrame, frames: Mapping[str, pd.DataFr
         frame["cei"] = (frame["begin"] + frame["sales"] - frame["ar"]) / denominator * 100
         frame["pct_current"] = frame["current"] / frame["ar"].replace(0, np.nan) * 100
         back = month_back[month_back >= 0]
-        monthly = sold.loc[back.index, "amount"].groupby([*key(sold.loc[back.index]), back]).sum().unstack(
-            fill_value=0)
-        # Aligned on the keys' values, not their categorical codes: two groupings of one key can code it in
-        # integers of different widths, which pandas cannot reindex one by the other.
-        monthly = monthly.set_axis(monthly.index.to_flat_index(), axis=0).reindex(
-            index=frame.index.to_flat_index(), columns=range(len(months)), fill_value=0)
+        monthly = _plain(sold.loc[back.index, "amount"].groupby([*key(sold.loc[back.index]), back]).sum()).unstack(
+            fill_value=0).reindex(index=frame.index, columns=range(len(months)), fill_value=0)
         frame["dso_countback"] = countback_many(frame["ar"].to_numpy(dtype=float), monthly.to_numpy(dtype=float),
                                                 np.array([d for _, _, d in months], dtype=float))
         if len(settled):
             w = settled["amount"].astype(float)
             g = key(settled)
-            late = (settled["late"] * w).groupby(g).sum() / w.groupby(g).sum()
-            to_pay = settled["to_pay"].groupby(g).mean()
+            late = _plain((settled["late"] * w).groupby(g).sum() / w.groupby(g).sum())
+            to_pay = _plain(settled["to_pay"].groupby(g).mean())
             frame["days_late_weighted"] = late.reindex(frame.index)
             frame["days_to_pay"] = to_pay.reindex(frame.index)
         else:
@@ -656,6 +652,17 @@ def _kpis(ar: pd.DataFrame, debits: pd.DataFrame, frames: Mapping[str, pd.DataFr
     owners = table(["owner", "currency"])[kpi_cols]
     customers = table(["customer_id", "currency"])[kpi_cols]
     return kpis, owners, customers
+
+
+def _plain(s: pd.Series) -> pd.Series:
+    """The grouped series indexed by the keys' values rather than their categorical codes: two groupings of one
+    key can code it in integers of different widths (an empty one in 8 bits), which pandas cannot align."""
+    index = s.index
+    levels = [index.get_level_values(i) for i in range(index.nlevels)]
+    if not any(isinstance(v.dtype, pd.CategoricalDtype) for v in levels):
+        return s
+    plain = [v.astype(v.dtype.categories.dtype) if isinstance(v.dtype, pd.CategoricalDtype) else v for v in levels]
+    return s.set_axis(pd.MultiIndex.from_arrays(plain, names=index.names) if index.nlevels > 1 else plain[0])
 
 
 def _round(x: object, digits: int = 1) -> float | None:

@@ -676,3 +676,16 @@ def test_old_ledger_with_many_customers_and_no_recent_sales():
     assert r.customers["dso_countback"].isna().all()
     # ¥100 of each is still open, so nothing was settled in full: no days-late figure
     assert r.customers["days_late_weighted"].isna().all()
+
+
+def test_an_as_of_date_before_the_ledger_begins():
+    # The English sample ledger (200 customers) at a date before its first invoice: nothing outstanding, and no
+    # internal error aligning empty groupings with full ones (their categorical codes differ in width).
+    from pathlib import Path
+
+    from salesrisk import read_ledger
+
+    ledger = read_ledger(Path(__file__).parents[2] / "sample_data" / "ledger_en.xlsx")
+    r = age_receivables({n: t.frame for n, t in ledger.tables.items()}, "2016-06-30", POLICY)
+    assert r.invoices.empty and r.customers.empty and r.tasks.empty
+    assert {f.code for f in r.findings} >= {"after-as-of"}
