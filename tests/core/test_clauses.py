@@ -401,3 +401,21 @@ def test_termination_for_any_reason_beside_termination_for_breach_is_for_conveni
 ])
 def test_english_price_freeze_and_most_favoured_wording(playbook, sentence, ctype):
     assert ctype in types_of(sentence, playbook)
+
+
+@pytest.mark.parametrize("sentence, ctype, found", [
+    ("During the Term, Distributor shall not market or sell any product that is substantially similar to the "
+     "Products.", "non_compete", True),
+    ("Consultant will not solicit any customer of the Company for a period of two years following the termination of "
+     "this Agreement.", "non_compete", True),
+    ("Customer shall report any breach of the foregoing warranty within ninety (90) days following delivery.",
+     "warranty_duration", True),
+    ("The Warrants shall have an exercise price of $1.18 per share and shall be exercisable for a period of three (3) "
+     "years from their date of issue.", "warranty_duration", False),
+    ("Buyer shall place all purchase orders at least ninety (90) days in advance of delivery.", "minimum_commitment",
+     False),
+    ("Buyer shall purchase at least 1,000 units in each contract year.", "minimum_commitment", True),
+    ("Company shall not engage in the same or similar promotion with any other online casino.", "exclusivity", True),
+])
+def test_english_restraints_warranty_periods_and_commitments(playbook, sentence, ctype, found):
+    assert (ctype in types_of(sentence, playbook)) is found
