@@ -419,3 +419,23 @@ def test_english_price_freeze_and_most_favoured_wording(playbook, sentence, ctyp
 ])
 def test_english_restraints_warranty_periods_and_commitments(playbook, sentence, ctype, found):
     assert (ctype in types_of(sentence, playbook)) is found
+
+
+@pytest.mark.parametrize("sentence, ctype, found", [
+    ("If the parties cannot agree on a price adjustment, then either party may terminate this Agreement on ninety (90) "
+     "days' prior written notice.", "termination_for_convenience", False),
+    ("This Agreement may be terminated by Licensee upon thirty (30) days' prior written notice:",
+     "termination_for_convenience", False),
+    ("Upon termination of this Agreement, Licensor may, in its sole discretion, repurchase any Products.",
+     "termination_for_convenience", False),
+    ("Either party may, upon ninety (90) days' written notice to the other, terminate this Agreement.",
+     "termination_for_convenience", True),
+    ("If Supplier offers lower prices to another customer, Supplier shall offer the same prices to Buyer.",
+     "most_favored", True),
+    ("Nothing in this Agreement shall limit or exclude liability for death or personal injury.",
+     "uncapped_liability", True),
+    ("Excluding the indemnification obligations under Section 9, in no event shall either party's liability exceed "
+     "the fees paid.", "uncapped_liability", True),
+])
+def test_english_conditional_termination_mfn_and_carve_outs(playbook, sentence, ctype, found):
+    assert (ctype in types_of(sentence, playbook)) is found
