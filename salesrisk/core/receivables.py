@@ -654,15 +654,18 @@ def _kpis(ar: pd.DataFrame, debits: pd.DataFrame, frames: Mapping[str, pd.DataFr
     return kpis, owners, customers
 
 
-def _plain(s: pd.Series) -> pd.Series:
-    """The grouped series indexed by the keys' values rather than their categorical codes: two groupings of one
-    key can code it in integers of different widths (an empty one in 8 bits), which pandas cannot align."""
-    index = s.index
+def _plain_index(index: pd.Index) -> pd.Index:
+    """The index by the keys' values rather than their categorical codes: two groupings of one key can code it
+    in integers of different widths (an empty one in 8 bits), which pandas cannot align."""
     levels = [index.get_level_values(i) for i in range(index.nlevels)]
     if not any(isinstance(v.dtype, pd.CategoricalDtype) for v in levels):
-        return s
+        return index
     plain = [v.astype(v.dtype.categories.dtype) if isinstance(v.dtype, pd.CategoricalDtype) else v for v in levels]
-    return s.set_axis(pd.MultiIndex.from_arrays(plain, names=index.names) if index.nlevels > 1 else plain[0])
+    return pd.MultiIndex.from_arrays(plain, names=index.names) if index.nlevels > 1 else plain[0]
+
+
+def _plain(s: pd.Series) -> pd.Series:
+    return s.set_axis(_plain_index(s.index))
 
 
 def _round(x: object, digits: int = 1) -> float | None:
@@ -693,8 +696,8 @@ def _tasks(open_: pd.DataFrame, customers: pd.DataFrame, as_of: pd.Timestamp, po
         "action_zh": [x.zh for x in lv], "action_en": [x.en for x in lv],
         "overdue": c["overdue"].to_numpy(np.int64), "max_days_overdue": c["max_days_overdue"].to_numpy(np.int64),
         "disputed": c["disputed"].to_numpy(np.int64),
-        "priority": priority.reindex(c.index).to_numpy(np.int64),
-        "invoices": invoices.reindex(c.index).tolist(),
+        "priority": _plain(priority).reindex(_plain_index(c.index)).to_numpy(np.int64),
+        "invoices": _plain(invoices).reindex(_plain_index(c.index)).tolist(),
         "due_date": [as_of + pd.Timedelta(days=x.task_days) for x in lv],
     })
     cols = ["task_id", "customer_id", "customer_name", "currency", "owner", "assignee", "handover", "level",

@@ -686,6 +686,10 @@ def test_an_as_of_date_before_the_ledger_begins():
     from salesrisk import read_ledger
 
     ledger = read_ledger(Path(__file__).parents[2] / "sample_data" / "ledger_en.xlsx")
-    r = age_receivables({n: t.frame for n, t in ledger.tables.items()}, "2016-06-30", POLICY)
+    frames = {n: t.frame for n, t in ledger.tables.items()}
+    r = age_receivables(frames, "2016-06-30", POLICY)
     assert r.invoices.empty and r.customers.empty and r.tasks.empty
     assert {f.code for f in r.findings} >= {"after-as-of"}
+    # two weeks in: 56 customers owe money, none of it overdue yet, so no tasks (an empty grouping, once a crash)
+    early = age_receivables(frames, "2024-07-15", POLICY)
+    assert (len(early.customers), int(early.customers["overdue"].sum()), len(early.tasks)) == (56, 0, 0)
