@@ -439,3 +439,19 @@ def test_english_restraints_warranty_periods_and_commitments(playbook, sentence,
 ])
 def test_english_conditional_termination_mfn_and_carve_outs(playbook, sentence, ctype, found):
     assert (ctype in types_of(sentence, playbook)) is found
+
+
+@pytest.mark.parametrize("sentence, ctype", [
+    ("Either Party may terminate the Project and all commitments and obligations with respect thereto, subject to "
+     "Section 8.3 herein, upon thirty (30) days written notice to the other Party.", "termination_for_convenience"),
+    ("Contractor shall be entitled, at its sole discretion, to terminate this Agreement.",
+     "termination_for_convenience"),
+    ("Neither party shall sell advertising on the Co-Branded Sites to a competitor.", "non_compete"),
+    ("The Distributor shall not purchase Products from any source other than the Company.", "exclusivity"),
+    ("Company agrees that no other Distributor will be appointed in the Territory.", "exclusivity"),
+    ("Licensee shall spend at least $1,000,000 on marketing in each year.", "minimum_commitment"),
+    ("If Distributor fails to purchase the minimum number of units in any year, its rights become non-exclusive.",
+     "minimum_commitment"),
+])
+def test_english_wording_beyond_the_keywords(playbook, sentence, ctype):
+    assert ctype in types_of(sentence, playbook)
