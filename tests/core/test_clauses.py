@@ -455,3 +455,15 @@ def test_english_conditional_termination_mfn_and_carve_outs(playbook, sentence, 
 ])
 def test_english_wording_beyond_the_keywords(playbook, sentence, ctype):
     assert ctype in types_of(sentence, playbook)
+
+
+@pytest.mark.parametrize("sentence, ctype, found", [
+    ("The limitations on liability set forth in this Agreement shall be inapplicable to each party's obligation to "
+     "indemnify the other party.", "uncapped_liability", True),
+    ("Licensee may terminate this Agreement immediately and without any early termination penalty if Licensor "
+     "breaches Section 4.", "liquidated_damages", False),
+    ("Neither the Distributor nor the Company shall have a liability for consequential or liquidated damages "
+     "pertaining to late delivery.", "liquidated_damages", False),
+])
+def test_english_negated_penalties_and_inapplicable_limits(playbook, sentence, ctype, found):
+    assert (ctype in types_of(sentence, playbook)) is found
