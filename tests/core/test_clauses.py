@@ -467,3 +467,14 @@ def test_english_wording_beyond_the_keywords(playbook, sentence, ctype):
 ])
 def test_english_negated_penalties_and_inapplicable_limits(playbook, sentence, ctype, found):
     assert (ctype in types_of(sentence, playbook)) is found
+
+
+@pytest.mark.parametrize("sentence, ctype", [
+    ("If Supplier sells the Products to any other customer at lower prices, Buyer shall receive the same prices.",
+     "most_favored"),
+    ("Licensee shall receive the most favorable royalty rates granted by Licensor.", "most_favored"),
+    ("Any increase in the prices shall not take effect before the first anniversary.", "price_restriction"),
+    ("Distributor may not charge customers more than the list price.", "price_restriction"),
+])
+def test_english_most_favoured_and_price_caps(playbook, sentence, ctype):
+    assert ctype in types_of(sentence, playbook)
