@@ -166,12 +166,13 @@ CATALOGUE: dict[str, Kind] = {
            "{customer}'s score fell {drop} points since {since} ({previous} → {score}; threshold {threshold}): "
            "{reasons}"),
         _k("credit-black-listed", "high", "列入黑名单", "Black-listed",
-           "{customer} 有单据逾期 {days} 天，按信用政策列入黑名单（{rule}）：停止新增赊销",
+           "{customer} 有单据逾期 {days} 天，按信用政策列入黑名单（{rule_zh}）：停止新增赊销",
            "{customer} has an invoice {days} days past due and is black-listed by the credit policy ({rule}): "
            "no new credit"),
         _k("credit-over-limit", "medium", "超出信用额度", "Over the credit limit",
-           "{customer} 的应收敞口 {currency} {exposure} 超过信用额度 {limit}",
-           "{customer}'s exposure {currency} {exposure} is over its credit limit {limit}"),
+           "{customer} 的未收应收款 {currency} {exposure} 已超过信用额度 {limit}（另有未发货订单 {orders}）",
+           "{customer}'s open receivables {currency} {exposure} are over its credit limit {limit} (open orders "
+           "besides: {orders})"),
         _k("credit-order-blocked", "high", "订单超出可用额度", "Order exceeds available credit",
            "订单 {order}（{customer}，{currency} {amount}）：{why_zh}——应先收款或审批后再发货",
            "order {order} ({customer}, {currency} {amount}): {why} — collect or get approval before shipping"),

@@ -30,6 +30,7 @@ from salesrisk.cli.common import (
     guarded,
     parse_as_of,
 )
+from salesrisk.config import load_credit_policy
 from salesrisk.credit import score_credit
 from salesrisk.io.reader import read_ledger
 from salesrisk.io.writer import check_output, write_workbook
@@ -70,6 +71,7 @@ def score(
     if out is not None:
         check_output(out, force, [ledger])  # before the work, not after it
     book = read_ledger(ledger, columns=columns, config_dir=config, dayfirst=dayfirst)
+    load_credit_policy(config)  # a broken config stops the run before the store is created
     if no_store:
         result = score_credit(book, as_of_date, config_dir=config)
     else:

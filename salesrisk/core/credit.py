@@ -214,6 +214,10 @@ CAP_REASONS = {
 }
 MEASURED = {"late_share": "late_share", "payment_index_3m": "payment_index_3m", "payment_index_12m": "payment_index_12m", "trend": "trend",
             "utilisation": "utilisation", "volume_stability": "volume_stability", "tenure_months": "tenure_months"}
+INDEXES = ("payment_index_12m", "payment_index_3m")
+NONE_LATE = ("{invoices_due} 张到期单据均未晚付，但单据太少，晚付率按全账平均折算",
+             "none of its {invoices_due} {invoices_word} was paid late, but that is too few to tell: its late rate "
+             "is drawn toward the ledger's")
 GOOD = ("按时付款，无明显风险", "pays on time; nothing stands out")
 
 
@@ -264,14 +268,19 @@ def _reasons(row: pd.Series, features, caps_hit: list[tuple[str, dict]], top: in
         out.append({"code": f"cap:{name}", "points_lost": None, "zh": zh.format(**params), "en": en.format(**params)})
     lost = sorted(((f.points - row[f"points_{f.name}"], f.name) for f in features if f.points),
                   key=lambda t: (-t[0], t[1]))
+    worth = {f.name: max(1.0, 0.15 * f.points) for f in features}  # a reason costs at least this many points
     for points, name in lost:
-        if len(out) >= top or points < 1:
+        if len(out) >= top:
             break
+        if points < worth[name]:
+            continue
         if name in MEASURED and pd.isna(row[MEASURED[name]]) or name == "late_share" and not row["invoices_due"]:
             continue  # not measured: the thin-history reason says why
-        if name in ("payment_index_12m", "payment_index_3m") and any(r["code"] == "payment_index_3m" for r in out):
-            continue  # one sentence about payment behaviour is enough
+        if name in INDEXES and any(r["code"] in INDEXES for r in out):
+            continue  # one sentence about how late is enough
         zh, en = REASONS[name]
+        if name == "late_share" and not row["late_invoices"]:
+            zh, en = NONE_LATE
         out.append({"code": name, "points_lost": round(float(points), 1), "zh": zh.format(**values),
                     "en": en.format(**values)})
     if not out:
@@ -483,11 +492,15 @@ def _lists(c: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Timest
              & (c["max_days_overdue"] <= rules["white"].get("max_days_overdue", 30)))
     c["list"] = np.select([black, watch, white], ["black", "watch", "white"], "normal")
     c["list_source"] = "policy"
-    c["list_reason"] = np.select(
-        [black, c["grade"].isin(rules["watch"].get("grades", ["D", "E"])), watch, white],
-        ["max days overdue " + c["max_days_overdue"].astype(str) + f" > {rules['black'].get('max_days_overdue', 90)}",
-         "grade " + c["grade"].astype(str), f"score fell ≥ {drop:g}", "grade A, long relationship, pays on time"],
-        "")
+    limit = rules["black"].get("max_days_overdue", 90)
+    days = c["max_days_overdue"].astype(str)
+    conditions = [black, c["grade"].isin(rules["watch"].get("grades", ["D", "E"])), watch, white]
+    c["list_reason"] = np.select(conditions, [
+        "an invoice " + days + f" days past due (> {limit})", "grade " + c["grade"].astype(str),
+        f"score fell ≥ {drop:g}", "grade A, long relationship, pays on time"], "")
+    c["list_reason_zh"] = np.select(conditions, [
+        "有单据逾期 " + days + f" 天（> {limit}）", c["grade"].astype(str) + " 级", f"评分下降 ≥ {drop:g} 分",
+        "A 级、合作时间长、按时付款"], "")
     manual = frames.get("credit_lists")
     if manual is None or "customer_id" not in manual or "list" not in manual:
         return
@@ -513,6 +526,7 @@ def _lists(c: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Timest
         c.at[cid, "list"] = name
         c.at[cid, "list_source"] = "manual"
         c.at[cid, "list_reason"] = "; ".join(str(x) for x in (reason, approver and f"approved by {approver}") if x)
+        c.at[cid, "list_reason_zh"] = "；".join(str(x) for x in (reason, approver and f"审批人 {approver}") if x)
 
 
 def _blocked(c: pd.DataFrame, orders: pd.DataFrame, policy: CreditPolicy) -> pd.DataFrame:
@@ -563,10 +577,13 @@ def _customer_findings(c: pd.DataFrame, blocked: pd.DataFrame, groups: pd.DataFr
                 "since": previous_as_of}))
         if r["list"] == "black" and r["list_source"] == "policy":
             out.append(Finding("credit-black-listed", table="customers", entity=cid, value=r["max_days_overdue"],
-                               evidence={**common, "days": r["max_days_overdue"], "rule": r["list_reason"]}))
+                               evidence={**common, "days": r["max_days_overdue"], "rule": r["list_reason"],
+                                         "rule_zh": r["list_reason_zh"]}))
         if r["limit_source"] == "credit_limit" and r["exposure_receivables"] > r["limit"]:
-            out.append(Finding("credit-over-limit", table="customers", entity=cid, value=_money(r["exposure"]),
-                               evidence={**common, "exposure": _money(r["exposure"]), "limit": _money(r["limit"]),
+            out.append(Finding("credit-over-limit", table="customers", entity=cid,
+                               value=_money(r["exposure_receivables"]),
+                               evidence={**common, "exposure": _money(r["exposure_receivables"]),
+                                         "orders": _money(r["exposure_orders"]), "limit": _money(r["limit"]),
                                          "currency": base}))
     for row, o in blocked.iterrows():
         r = c.loc[o["customer_id"]]
@@ -574,7 +591,7 @@ def _customer_findings(c: pd.DataFrame, blocked: pd.DataFrame, groups: pd.DataFr
                  "available": _money(o["limit"] - o["exposure_before"]),
                  "exceeds_by": _money(max(int(o["exceeds_by"]), 0))}
         if o["rule"] == "black_list":
-            why = (f"客户在黑名单上（{r['grade']} 级，{r['list_reason']}），不得赊销",
+            why = (f"客户在黑名单上（{r['grade']} 级，{r['list_reason_zh']}），不得赊销",
                    f"the customer is black-listed (grade {r['grade']}, {r['list_reason']}): no credit")
         else:
             why = (f"下单前敞口 {money['exposure']}，额度 {money['limit']}，可用 {money['available']}，超出 "

@@ -218,10 +218,9 @@ def test_points_recommended_limit_and_white_list_of_a_prompt_payer():
     assert (d["limit"], d["limit_source"]) == (100_000_000, "credit_limit")  # the limit on file is the one in force
     assert d["available"] == 100_000_000 - 10_000_000
     assert (d["list"], d["list_source"]) == ("white", "policy")
-    # the only feature short of its points by one or more: index 80 is "prompt", 0.9 of the 12-month points
-    assert d["reasons"] == [{"code": "payment_index_12m", "points_lost": 2.5,
-                             "zh": "近12个月按金额加权平均按时付款（付款指数 80）",
-                             "en": "paid on time on average over the last 12 months (payment index 80)"}]
+    # index 80 ("prompt") loses 2.5 of the 12-month 25 points, under the 15% a reason must cost: nothing to tell
+    assert d["reasons"] == [{"code": "good", "points_lost": 0.0, "zh": "按时付款，无明显风险",
+                             "en": "pays on time; nothing stands out"}]
 
 
 def test_without_a_limit_on_file_the_recommended_limit_is_in_force_and_terms_come_from_the_text():
@@ -284,7 +283,8 @@ def test_every_open_order_of_a_black_listed_customer_is_blocked():
     (found,) = codes(r, "credit-order-blocked")
     assert (found.row, found.level, found.evidence["exceeds_by"]) == (2, "critical", "0.00")
     (black,) = codes(r, "credit-black-listed")
-    assert (black.entity, black.value, black.evidence["rule"]) == ("F", 95, "max days overdue 95 > 90")
+    assert (black.entity, black.value, black.evidence["rule"]) == ("F", 95, "an invoice 95 days past due (> 90)")
+    assert black.evidence["rule_zh"] == "有单据逾期 95 天（> 90）"
 
 
 def test_group_exposure_sums_its_members():

@@ -22,3 +22,20 @@ def test_a_customers_table_alone_scores_every_customer_as_a_thin_history():
     assert c.at["A", "points_total"] == pytest.approx(round(missing + 0.3, 1))
     assert c.at["B", "points_total"] == pytest.approx(round(missing + 0.6, 1))  # no industry: its missing share
     assert len(r.experiences) == 0 and r.blocked.empty
+
+
+def test_a_short_clean_record_says_it_is_too_short_to_tell():
+    from tests.core.test_credit import cust, inv, ledger, score
+
+    # T paid its two invoices on time; L paid four 60 days late: the ledger's late rate is 4/6.
+    r = score(ledger([inv("T1", "T", 40, 100_000, 0), inv("T2", "T", 70, 100_000, 0)]
+                     + [inv(f"L{i}", "L", d, 100_000, 60) for i, d in enumerate((100, 130, 160, 190))],
+                     [cust("T"), cust("L")]))
+    t = r.customers.loc["T"]
+    # (0 + 3 × 4/6) / (2 + 3) = 0.4 → 0.6 × 46 = 27.6: 18.4 points lost for too short a record, not for lateness
+    assert t["late_share"] == pytest.approx(0.4) and t["points_late_share"] == pytest.approx(27.6)
+    late = [x for x in t["reasons"] if x["code"] == "late_share"]
+    assert late == [{"code": "late_share", "points_lost": 18.4,
+                     "zh": "2 张到期单据均未晚付，但单据太少，晚付率按全账平均折算",
+                     "en": "none of its 2 invoices was paid late, but that is too few to tell: its late rate is "
+                           "drawn toward the ledger's"}]
