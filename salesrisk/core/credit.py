@@ -212,8 +212,9 @@ CAP_REASONS = {
                      "little history: {invoices} invoice(s) due so far, so the score is drawn toward {toward} "
                      "(conservative)"),
 }
-MEASURED = {"late_share": "late_share", "payment_index_3m": "payment_index_3m", "payment_index_12m": "payment_index_12m", "trend": "trend",
-            "utilisation": "utilisation", "volume_stability": "volume_stability", "tenure_months": "tenure_months"}
+# Features that lose their `missing` points when they cannot be measured: no sentence about those.
+MEASURED = ("late_share", "payment_index_3m", "payment_index_12m", "trend", "utilisation", "volume_stability",
+            "tenure_months")
 INDEXES = ("payment_index_12m", "payment_index_3m")
 NONE_LATE = ("{invoices_due} 张到期单据均未晚付，但单据太少，晚付率按全账平均折算",
              "none of its {invoices_due} {invoices_word} was paid late, but that is too few to tell: its late rate "
@@ -274,7 +275,7 @@ def _reasons(row: pd.Series, features, caps_hit: list[tuple[str, dict]], top: in
             break
         if points < worth[name]:
             continue
-        if name in MEASURED and pd.isna(row[MEASURED[name]]) or name == "late_share" and not row["invoices_due"]:
+        if name in MEASURED and pd.isna(row[name]) or name == "late_share" and not row["invoices_due"]:
             continue  # not measured: the thin-history reason says why
         if name in INDEXES and any(r["code"] in INDEXES for r in out):
             continue  # one sentence about how late is enough
