@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,6 +45,15 @@ NO_DEBITS = pd.DataFrame({
     "disputed": pd.Series(dtype=bool)})
 
 
+def _text(s: pd.Series) -> pd.Series:
+    """A categorical column as text, by taking its categories' text by code (fast); other columns as str."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        names = np.asarray(s.cat.categories.astype(str), dtype=object)
+        codes = s.cat.codes.to_numpy()
+        return pd.Series(np.where(codes >= 0, names[codes], None), index=s.index, dtype="str")
+    return s.astype(str)
+
+
 # --- payment experiences -------------------------------------------------------------------------
 
 def payment_index(days_beyond: np.ndarray | pd.Series, policy: CreditPolicy) -> np.ndarray:
@@ -65,8 +75,7 @@ def experiences(debits: pd.DataFrame, as_of: pd.Timestamp, policy: CreditPolicy)
     d = debits[keep]
     end = d["settled_date"].fillna(as_of)
     out = pd.DataFrame({
-        "customer_id": d["customer_id"].astype(str), "invoice_id": d["invoice_id"].astype(str),
-        "currency": d["currency"].astype(str), "due": due[keep], "weight": weight[keep].astype(float),
+        "customer_id": d["customer_id"], "invoice_id": d["invoice_id"], "currency": d["currency"], "due": due[keep], "weight": weight[keep].astype(float),
         "days_beyond": (end - due[keep]).dt.days.astype(int), "open": d["outstanding"].gt(0).to_numpy(),
         "partial": (d["outstanding"].gt(0) & (d["paid"] + d["credited"]).gt(0)).to_numpy(),
     }, index=d.index)
@@ -245,7 +254,7 @@ def _year_ago(days: float) -> dict[str, str]:
     return {"year_ago": f"; a year ago: {en}", "year_ago_zh": f"；一年前{zh}"}
 
 
-def _reasons(row: pd.Series, features, caps_hit: list[tuple[str, dict]], top: int = 3) -> list[dict]:
+def _reasons(row: Mapping[str, Any], features, caps_hit: list[tuple[str, dict]], top: int = 3) -> list[dict]:
     """The cap that bound the score, then the features that lost the most points, in plain words."""
     values = {
         "days_3m": _late(row["days_late_3m"])[1], "days_12m": _late(row["days_late_12m"])[1],
@@ -298,6 +307,9 @@ def score_customers(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | st
     findings: list[Finding] = []
     debits = settle(frames, as_of, receivables_policy) if "receivables" in frames else NO_DEBITS
     debits = debits[debits["customer_id"].notna()]
+    # Customer and currency keys as plain text once (settle() keeps them categorical for its own grouping):
+    # converting a million categorical cells to text costs a tenth of a second each time it is done.
+    debits = debits.assign(**{k: _text(debits[k]) for k in ("customer_id", "currency")})
     table = _customer_table(frames, debits, as_of)
     ids = table.index
     exp = experiences(debits, as_of, policy)
@@ -416,7 +428,8 @@ def score_customers(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | st
     # cap, and they stay ranked by the rest of their record instead of tying at it.
     c["score"] = (total * cap / 100).clip(0, 100).round(1)
     c["grade"] = _grade(c["score"], policy)
-    c["reasons"] = [_reasons(c.loc[i], policy.features, hits[i]) for i in ids]
+    rows = c.to_dict("index")  # one dict per customer: far cheaper to read than c.loc[i], 5,000 times over
+    c["reasons"] = [_reasons(rows[i], policy.features, hits[i]) for i in ids]
 
     # change since the previous snapshot
     if previous is not None and len(previous):
@@ -563,7 +576,7 @@ def _groups(c: pd.DataFrame) -> pd.DataFrame:
 def _customer_findings(c: pd.DataFrame, blocked: pd.DataFrame, groups: pd.DataFrame, policy: CreditPolicy,
                        base: str, previous_as_of: pd.Timestamp | None) -> list[Finding]:
     out = []
-    for cid, r in c.iterrows():
+    for cid, r in c.to_dict("index").items():
         name = r["customer_name"]
         reasons_zh = "；".join(x["zh"] for x in r["reasons"])
         reasons_en = "; ".join(x["en"] for x in r["reasons"])
