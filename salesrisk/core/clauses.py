@@ -322,22 +322,24 @@ _CAP = re.compile(r"以[^，。；]{0,12}为限|不超过|不得超过|不高于
                   r"in\s+(?:the\s+)?aggregate\s+(?:not\s+)?(?:exceed|more)", re.I)
 _CONTRACT_VALUE = re.compile(r"合同(?:总)?(?:金额|总价|价款|价格|总额)|货款|价款|合同额|contract\s+(?:price|value|amount)|"
                              r"(?:total\s+)?(?:fees|amounts?)\s+paid|purchase\s+price", re.I)
-_PAID_FIRST = re.compile(r"预付全部货款|全额预付|款到发货|先款后货|prepa(?:y|id)\s+(?:the\s+price\s+)?in\s+full|cash\s+in\s+advance", re.I)
-_PER_DAY = re.compile(r"每日|每天|按日|每(?:逾期|迟延|延误|延迟)一?(?:日|天)|per\s+(?:calendar\s+)?day|daily|(?:for\s+)?each\s+day", re.I)
+_PAID_FIRST = re.compile(r"预付全部货款|全额预付|款到发货|先款后货|提货前[^。；，]{0,4}付清|prepa(?:y|id)\s+(?:the\s+price\s+)?in\s+full|cash\s+in\s+advance", re.I)
+_PER_DAY = re.compile(r"每日|每天|按日|每(?:逾期|迟延|延误|延迟)(?:交货|交付|付款)?一?(?:日|天)|per\s+(?:calendar\s+)?day|daily|(?:for\s+)?each\s+day", re.I)
 _MULTIPLE = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五]|two|three)\s*(?:倍|times)", re.I)
 # deemed acceptance needs a period that lapses: "甲方满意后视为合格" is discretion, not deemed acceptance
 _DEEMED = re.compile(r"(?:逾期|期满|届满|日内|天内|未(?:书面)?提出|未[^。；]{0,6}异议)[^。；]{0,30}视为(?:验收|检验|质量)?(?:合格|通过|已验收|接受|认可|"
-                     r"符合|货物符合)|(?:no\s+(?:written\s+)?objection|fails?\s+to|within|after)[^.;]{0,80}deemed\s+"
+                     r"符合|货物符合|无异议)|(?:no\s+(?:written\s+)?objection|fails?\s+to|within|after)[^.;]{0,80}deemed\s+"
                      r"(?:to\s+have\s+been\s+)?accept", re.I)
 _DISCRETION = re.compile(rf"以(?P<who>{_LABEL})(?:的)?(?:最终|书面)?(?:确认|认可|满意|意见|决定|验收结果)为准|"
-                         rf"由(?P<who2>{_LABEL})(?:自行|单方)?(?:确定|决定|判断)|subject\s+to\s+(?P<who3>Buyer|Purchaser)'s\s+"
+                         rf"由(?P<who2>{_LABEL})(?:自行|单方)?(?:确定|决定|判断|确认)|subject\s+to\s+(?P<who3>Buyer|Purchaser)'s\s+"
                          r"(?:confirmation|approval|satisfaction)|(?P<who4>Buyer|Purchaser)'s\s+sole\s+(?:discretion|satisfaction)", re.I)
 _EXCLUDES = re.compile(r"(?:不承担|不负责|不包括|除外|排除|免除|不予赔偿|不赔偿|无需承担|不对)[^。；]{0,20}(?:间接|可得|利润|预期)|"
+                       r"不就[^。；]{0,20}(?:间接|可得|利润|预期)[^。；]{0,12}承担|"
                        r"(?:间接|可得利益|利润|预期)[^。；]{0,15}(?:除外|不承担|不负责|不在)|"
                        r"(?:not|no|neither|never)\b[^.;]{0,80}\b(?:indirect|consequential|incidental)|excluding[^.;]{0,30}(?:indirect|consequential)",
                        re.I)
 _RETAINED = re.compile(r"(?:付清|支付完毕|结清|全部货款)[^。；]{0,20}(?:前|之前|以前)[^。；]{0,20}所有权[^。；]{0,10}(?:属于|归|仍属|保留)|"
                        r"所有权[^。；]{0,20}(?:付清|支付完毕|结清)[^。；]{0,10}(?:后|时)[^。；]{0,6}转移|所有权保留|保留[^。；]{0,6}所有权|"
+                       r"所有权[^。；]{0,6}自[^。；]{0,12}(?:收到|付清|收讫)[^。；]{0,4}(?:全部|全额)(?:货款|价款)[^。；]{0,6}起[^。；]{0,4}转移|"
                        r"title[^.;]{0,80}(?:until|upon)\s+(?:full\s+)?payment|retention\s+of\s+title|title[^.;]{0,40}remain[^.;]{0,40}Seller",
                        re.I)
 _PRC_LAW = re.compile(r"中华人民共和国|中国法律|中国大陆|People's\s+Republic\s+of\s+China|\bPRC\b|Chinese\s+law", re.I)
