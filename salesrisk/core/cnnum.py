@@ -89,7 +89,7 @@ _QUANTITY = re.compile(
     rf"(?P<frac>万分之|千分之|百分之)\s*(?P<fn>{_NUM})"
     rf"|{_NUMBER}\s*(?:(?P<pct>%|％|percent\b|per\s*cent\b)|(?P<pm>‰)"
     r"|(?P<wd>个?工作日|个?营业日|(?:business|working)\s+days?\b)"
-    r"|(?P<day>天|日(?![期内前后起止])|日(?=[内前后起])|(?:calendar\s+)?days?\b)"
+    r"|(?P<day>个?(?:自然|日历)日|天|日(?![期内前后起止])|日(?=[内前后起])|(?:calendar\s+)?days?\b)"
     r"|(?P<month>个月|months?\b)|(?P<year>(?:周)?年(?![度月\d])|years?\b))",
     re.IGNORECASE,
 )

@@ -309,12 +309,11 @@ def test_labelled_chinese_contracts(playbook, folder):
 HELDOUT3_EXTRA = {("h18_采购框架协议.txt", "invoice_terms")}  # 收到乙方发票后…付款: heldout/h5 labels this invoice_terms
 HELDOUT3_WRONG = {
     # fixed since the set was written: 验收合格与否由买受人确认 (discretion), 每延迟交货一天 (a daily rate), 自卖方收到全部货款
-    # 之日起转移 (title retention), 逾期视为无异议 (deemed acceptance), 不就对方的间接损失…承担 (an exclusion)
+    # 之日起转移 (title retention), 逾期视为无异议 (deemed acceptance), 不就对方的间接损失…承担 (an exclusion), 四十五个自然日
     ("h19_钢材购销.txt", "liquidated-damages-cap"): ("standard", "absent"),  # 每逾期一周 … 百分之零点五
     ("h19_钢材购销.txt", "liquidated-damages-rate"): ("fallback", "standard"),
     ("h20_医疗设备采购.txt", "indirect-loss"): ("unacceptable", "standard"),  # 卖方应赔偿买方的…可得利益损失
     ("h21_食品原料供货.txt", "acceptance"): ("standard", "fallback"),  # 未提出…异议的，视为乙方所交货物质量合格
-    ("h21_食品原料供货.txt", "payment-term"): ("standard", "fallback"),  # 四十五个自然日
 }
 
 
@@ -332,7 +331,7 @@ def test_heldout3_stays_at_its_figure(playbook):
         total += len(want["statuses"])
     assert (len(labels), sum(len(w["types"]) for w in labels.values()), total) == (10, 89, 118)
     assert extra == HELDOUT3_EXTRA and lacking == set()  # micro P 0.99, R 1.00
-    assert wrong == HELDOUT3_WRONG  # statuses 113 of 118
+    assert wrong == HELDOUT3_WRONG  # statuses 114 of 118
 
 
 PLANTED_RULES = {  # sample_data/planted.json risk → the rule that must fire

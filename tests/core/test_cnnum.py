@@ -36,6 +36,8 @@ def test_en_int(text, value):
     ("twelve (12) months", [Quantity(0, 18, 12.0, "month")]),
     ("质保期为24个月", [Quantity(4, 8, 24.0, "month")]),
     ("5个工作日内", [Quantity(0, 5, 5.0, "workday")]),
+    ("四十五个自然日内", [Quantity(0, 7, 45.0, "day")]),  # calendar days, said outright
+    ("30个日历日", [Quantity(0, 6, 30.0, "day")]),
     ("one year", [Quantity(0, 8, 1.0, "year")]),
 ])
 def test_quantities(text, expected):
