@@ -20,6 +20,7 @@ from salesrisk.core import credit as core
 from salesrisk.errors import InputError
 from salesrisk.findings import findings_frame, severity_counts
 from salesrisk.io.reader import Ledger
+from salesrisk.money import yuan
 from salesrisk.report.jsonout import findings_records, jsonable
 from salesrisk.store import Store
 
@@ -77,22 +78,16 @@ class Credit(core.CreditScores):
                 "by_severity": severity_counts(self.findings),
             },
             "customers": customer_records(self.customers, lang),
-            "groups": [{"parent_id": p, "members": g["customers"], "exposure": _yuan(g["exposure"]),
-                        "limit": _yuan(g["limit"]), "worst_grade": g["worst_grade"]}
+            "groups": [{"parent_id": p, "members": g["customers"], "exposure": yuan(g["exposure"]),
+                        "limit": yuan(g["limit"]), "worst_grade": g["worst_grade"]}
                        for p, g in self.groups.iterrows()],
             "blocked_orders": [{"row": int(row), "order_id": o["order_id"], "customer_id": o["customer_id"],
-                                "order_date": o["order_date"], "amount": _yuan(o["amount"]),
-                                "exposure_before": _yuan(o["exposure_before"]), "limit": _yuan(o["limit"]),
-                                "exceeds_by": _yuan(max(int(o["exceeds_by"]), 0)), "rule": o["rule"]}
+                                "order_date": o["order_date"], "amount": yuan(o["amount"]),
+                                "exposure_before": yuan(o["exposure_before"]), "limit": yuan(o["limit"]),
+                                "exceeds_by": yuan(max(int(o["exceeds_by"]), 0)), "rule": o["rule"]}
                                for row, o in self.blocked.iterrows()],
             "findings": findings_records(self.findings_frame(lang)),
         })
-
-
-def _yuan(cents: object) -> float | None:
-    if cents is None or cents is pd.NA or (isinstance(cents, float) and np.isnan(cents)):
-        return None
-    return round(int(cents) / 100, 2)
 
 
 def _num(x: object, digits: int = 2) -> float | int | None:
@@ -108,7 +103,7 @@ def feature_values(row: pd.Series) -> dict[str, Any]:
     for k in FEATURE_COLUMNS:
         v = row[k]
         if k in MONEY_FEATURES:
-            out[k] = _yuan(v)
+            out[k] = yuan(v)
         elif k in ("industry", "external_rating"):
             out[k] = None if pd.isna(v) else str(v)
         else:
@@ -126,10 +121,10 @@ def customer_records(c: pd.DataFrame, lang: str) -> list[dict]:
             "score": _num(r["score"], 1), "grade": r["grade"], "list": r["list"], "list_source": r["list_source"],
             "list_reason": r["list_reason_zh" if lang == "zh" else "list_reason"] or None,
             "thin_history": bool(r["thin"]),
-            "recommended_limit": _yuan(r["recommended_limit"]), "limit_reason": r["limit_reason"][lang],
-            "limit": _yuan(r["limit"]), "limit_source": r["limit_source"],
-            "exposure": _yuan(r["exposure"]), "exposure_receivables": _yuan(r["exposure_receivables"]),
-            "exposure_orders": _yuan(r["exposure_orders"]), "available": _yuan(r["available"]),
+            "recommended_limit": yuan(r["recommended_limit"]), "limit_reason": r["limit_reason"][lang],
+            "limit": yuan(r["limit"]), "limit_source": r["limit_source"],
+            "exposure": yuan(r["exposure"]), "exposure_receivables": yuan(r["exposure_receivables"]),
+            "exposure_orders": yuan(r["exposure_orders"]), "available": yuan(r["available"]),
             "reasons": [{"code": x["code"], "points_lost": x["points_lost"], "text": x[lang]} for x in r["reasons"]],
             "change": _num(r["change"], 1), "previous_score": _num(r["previous_score"], 1),
             "features": feature_values(r),

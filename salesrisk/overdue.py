@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from salesrisk.config import ReceivablesPolicy, load_receivables_policy
@@ -13,6 +12,7 @@ from salesrisk.core import receivables as core
 from salesrisk.errors import InputError
 from salesrisk.findings import findings_frame, severity_counts
 from salesrisk.io.reader import Ledger
+from salesrisk.money import yuan
 from salesrisk.report.jsonout import findings_records, jsonable
 
 SCHEMA_VERSION = "1"
@@ -69,7 +69,7 @@ class Overdue(core.Ageing):
             "owners": owner_records(self.owners),
             "invoices": invoice_records(self.invoices),
             "tasks": task_records(self.tasks, lang),
-            "bills": [{**r, "amount": _yuan(r["amount"])} for r in self.bills.to_dict(orient="records")],
+            "bills": [{**r, "amount": yuan(r["amount"])} for r in self.bills.to_dict(orient="records")],
             "summary": {"customers_overdue": int((self.customers["overdue"] > 0).sum()) if len(self.customers) else 0,
                         "tasks": len(self.tasks), "findings": len(self.findings), "by_severity": counts},
             "findings": findings_records(self.findings_frame(lang)),
@@ -94,19 +94,13 @@ def age_receivables(ledger: Ledger, as_of: pd.Timestamp | str, policy: Receivabl
 KPI_KEYS = ("dso", "dso_countback", "bpdso", "add", "cei", "pct_current", "days_late_weighted", "days_to_pay")
 
 
-def _yuan(cents: object) -> float | None:
-    if cents is None or cents is pd.NA or (isinstance(cents, float) and np.isnan(cents)):
-        return None
-    return round(int(cents) / 100, 2)
-
-
 def _money(d: dict) -> dict:
-    return {k: _yuan(v) for k, v in d.items()}
+    return {k: yuan(v) for k, v in d.items()}
 
 
 def _kpi_values(k: dict) -> dict:
     money = {"outstanding", "current", "sales_window", "receivable_at_window_start"}
-    return {key: (_yuan(v) if key in money else v) for key, v in k.items() if key != "outstanding"}
+    return {key: (yuan(v) if key in money else v) for key, v in k.items() if key != "outstanding"}
 
 
 def _r(x: object) -> float | None:
@@ -119,7 +113,7 @@ def customer_records(customers: pd.DataFrame) -> list[dict]:
         out.append({
             "customer_id": cust, "customer_name": c["customer_name"], "currency": cur, "owner": c["owner"],
             "assignee": c["assignee"], "handover": bool(c["handover"]),
-            **{k: _yuan(c[k]) for k in ("outstanding", "overdue", "disputed", "not_due", "retention", "due_soon",
+            **{k: yuan(c[k]) for k in ("outstanding", "overdue", "disputed", "not_due", "retention", "due_soon",
                                         "ecl")},
             "buckets": _money(c["buckets"]),
             "max_days_overdue": None if pd.isna(c["max_days_overdue"]) else int(c["max_days_overdue"]),
@@ -131,7 +125,7 @@ def customer_records(customers: pd.DataFrame) -> list[dict]:
 
 
 def owner_records(owners: pd.DataFrame) -> list[dict]:
-    return [{"owner": o, "currency": cur, **{k: _yuan(r[k]) for k in ("outstanding", "overdue", "ecl")},
+    return [{"owner": o, "currency": cur, **{k: yuan(r[k]) for k in ("outstanding", "overdue", "ecl")},
              "customers_overdue": int(r["customers_overdue"]), "handover": bool(r["handover"]),
              "kpis": {k: _r(r[k]) for k in KPI_KEYS if k in r}}
             for (o, cur), r in owners.iterrows()]
@@ -149,7 +143,7 @@ def invoice_records(invoices: pd.DataFrame) -> list[dict]:
     for row, values in zip(invoices.index, invoices[cols].itertuples(index=False, name=None), strict=True):
         rec = {"row": int(row)}
         for col, v in zip(cols, values, strict=True):
-            rec[col] = _yuan(v) if col in money else v
+            rec[col] = yuan(v) if col in money else v
         out.append(rec)
     return out
 
@@ -160,6 +154,6 @@ def task_records(tasks: pd.DataFrame, lang: str) -> list[dict]:
         t["action"] = t.pop("action_zh") if lang == "zh" else t.pop("action_en")
         t.pop("action_en" if lang == "zh" else "action_zh", None)
         for k in ("overdue", "disputed", "priority"):
-            t[k] = _yuan(t[k])
+            t[k] = yuan(t[k])
         out.append(t)
     return out

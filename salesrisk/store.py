@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from salesrisk.errors import InputError
+from salesrisk.money import yuan
 from salesrisk.report.jsonout import jsonable
 
 FILE_NAME = "salesrisk.sqlite"
@@ -341,7 +342,7 @@ class History:
                          "change": delta, "biggest_drop": drop})
 
     def records(self) -> list[dict[str, Any]]:
-        return [jsonable({**r, "limit": _yuan(r["limit"]), "exposure": _yuan(r["exposure"])})
+        return [jsonable({**r, "limit": yuan(r["limit"]), "exposure": yuan(r["exposure"])})
                 for r in self.frame.drop(columns="customer_id").to_dict(orient="records")]
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
@@ -381,5 +382,3 @@ def _json(value: object, empty: dict | list) -> str:
     return json.dumps(jsonable(empty if _missing(value) else value), ensure_ascii=False)
 
 
-def _yuan(cents: object) -> float | None:
-    return None if _missing(cents) else round(int(cents) / 100, 2)

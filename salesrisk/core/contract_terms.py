@@ -11,6 +11,7 @@ import pandas as pd
 
 from salesrisk.errors import ConfigError
 from salesrisk.findings import Finding
+from salesrisk.money import yuan, yuan_text
 
 
 @dataclass(frozen=True)
@@ -132,13 +133,6 @@ def _pct(x: float) -> str:
     return f"{x * 100:.4g}%"
 
 
-def _yuan(cents: object) -> float:
-    return round(int(cents) / 100, 2)
-
-
-def _money(cents: object) -> str:
-    return f"{int(cents) / 100:,.2f}"
-
 
 _REJECTED = re.compile(r"驳回|拒绝|不同意|否决|退回|待审|审批中|未审|reject|declin|denied|pending|return", re.I)
 _ENTRY_SPLIT = re.compile(r"[;；,，、|\n]+")
@@ -236,9 +230,9 @@ class _Checker:
         cap, amount = int(c["liability_cap"]), int(c["amount"])
         for times, key, level in ((lim.fallback, "fallback", None), (lim.standard, "standard", "low")):
             if cap > amount * times:
-                self.say("contract-liability-cap-high", "liability_cap", _yuan(cap), f"liability_cap_of_value.{key}",
-                         _num(times), level=level, amount=_yuan(amount), shown=_money(cap),
-                         amount_shown=_money(amount))
+                self.say("contract-liability-cap-high", "liability_cap", yuan(cap), f"liability_cap_of_value.{key}",
+                         _num(times), level=level, amount=yuan(amount), shown=yuan_text(cap),
+                         amount_shown=yuan_text(amount))
                 break
 
     def retention(self, c: Mapping[str, Any]) -> None:
@@ -284,9 +278,9 @@ class _Checker:
             return  # an ended contract is history; the credit limit is today's
         limit, customer_row = limits[str(c["customer_id"])]
         if int(c["amount"]) > limit:
-            self.say("contract-over-credit-limit", "amount", _yuan(c["amount"]), "customers.credit_limit",
-                     _yuan(limit), customer=str(c["customer_id"]), customer_row=customer_row,
-                     shown=_money(c["amount"]), limit_shown=_money(limit))
+            self.say("contract-over-credit-limit", "amount", yuan(c["amount"]), "customers.credit_limit",
+                     yuan(limit), customer=str(c["customer_id"]), customer_row=customer_row,
+                     shown=yuan_text(c["amount"]), limit_shown=yuan_text(limit))
 
     def signed_late(self, c: Mapping[str, Any], started: list[tuple[pd.Timestamp, str, str, str, str]]) -> None:
         if not _present(c, "sign_date"):

@@ -20,6 +20,7 @@ from salesrisk.config import GRADES, CreditPolicy, ReceivablesPolicy
 from salesrisk.core.link import parse_terms
 from salesrisk.core.receivables import settle
 from salesrisk.findings import Finding
+from salesrisk.money import yuan_text
 
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -268,7 +269,7 @@ def _reasons(row: Mapping[str, Any], features, caps_hit: list[tuple[str, dict]],
         "disputes": _fmt(row["disputes"]), "late_invoices": int(row["late_invoices"]),
         "invoices_due": int(row["invoices_due"]), "invoices_word": "invoice" if row["invoices_due"] == 1 else "invoices",
         "partial_pct": _fmt(100 * row["partial_payments"]) if pd.notna(row["partial_payments"]) else "—",
-        "broken_payments": _fmt(row["broken_payments"]), "overdue_amount": _money(row["overdue_amount"]),
+        "broken_payments": _fmt(row["broken_payments"]), "overdue_amount": yuan_text(row["overdue_amount"]),
         "industry": "" if pd.isna(row["industry"]) else str(row["industry"]),
         "external_rating": "" if pd.isna(row["external_rating"]) else str(row["external_rating"]),
     }
@@ -470,15 +471,13 @@ def _limits(c: pd.DataFrame, policy: CreditPolicy) -> None:
     c["limit_source"] = np.where(on_file.notna(), "credit_limit", "recommended")
     c["available"] = c["limit"] - c["exposure"]
     c["limit_reason"] = [
-        {"zh": f"月均销售额 {_money(m)} ×（账期 {t} 天 + 宽限 {policy.grace_days} 天）÷ 30 × {policy.factors[g]:g}"
-               f"（{g} 级系数）= {_money(r)}",
-         "en": f"monthly sales {_money(m)} × ({t} days terms + {policy.grace_days} days grace) / 30 × "
-               f"{policy.factors[g]:g} (grade {g}) = {_money(r)}"}
+        {"zh": f"月均销售额 {yuan_text(m)} ×（账期 {t} 天 + 宽限 {policy.grace_days} 天）÷ 30 × {policy.factors[g]:g}"
+               f"（{g} 级系数）= {yuan_text(r)}",
+         "en": f"monthly sales {yuan_text(m)} × ({t} days terms + {policy.grace_days} days grace) / 30 × "
+               f"{policy.factors[g]:g} (grade {g}) = {yuan_text(r)}"}
         for m, t, g, r in zip(c["monthly_sales"], c["terms_days"], c["grade"], c["recommended_limit"], strict=True)]
 
 
-def _money(cents: object) -> str:
-    return f"{int(cents) / 100:,.2f}"
 
 
 LIST_WORDS = {"white": ("white", "白名单", "whitelist", "白", "优质"), "black": ("black", "黑名单", "blacklist", "黑"),
@@ -595,15 +594,15 @@ def _customer_findings(c: pd.DataFrame, blocked: pd.DataFrame, groups: pd.DataFr
                                          "rule_zh": r["list_reason_zh"]}))
         if r["limit_source"] == "credit_limit" and r["exposure_receivables"] > r["limit"]:
             out.append(Finding("credit-over-limit", table="customers", entity=cid,
-                               value=_money(r["exposure_receivables"]),
-                               evidence={**common, "exposure": _money(r["exposure_receivables"]),
-                                         "orders": _money(r["exposure_orders"]), "limit": _money(r["limit"]),
+                               value=yuan_text(r["exposure_receivables"]),
+                               evidence={**common, "exposure": yuan_text(r["exposure_receivables"]),
+                                         "orders": yuan_text(r["exposure_orders"]), "limit": yuan_text(r["limit"]),
                                          "currency": base}))
     for row, o in blocked.iterrows():
         r = c.loc[o["customer_id"]]
-        money = {"amount": _money(o["amount"]), "exposure": _money(o["exposure_before"]), "limit": _money(o["limit"]),
-                 "available": _money(o["limit"] - o["exposure_before"]),
-                 "exceeds_by": _money(max(int(o["exceeds_by"]), 0))}
+        money = {"amount": yuan_text(o["amount"]), "exposure": yuan_text(o["exposure_before"]), "limit": yuan_text(o["limit"]),
+                 "available": yuan_text(o["limit"] - o["exposure_before"]),
+                 "exceeds_by": yuan_text(max(int(o["exceeds_by"]), 0))}
         if o["rule"] == "black_list":
             why = (f"客户在黑名单上（{r['grade']} 级，{r['list_reason_zh']}），不得赊销",
                    f"the customer is black-listed (grade {r['grade']}, {r['list_reason']}): no credit")
@@ -619,9 +618,9 @@ def _customer_findings(c: pd.DataFrame, blocked: pd.DataFrame, groups: pd.DataFr
                                "why": why[1]}))
     for parent, g in groups.iterrows():
         if g["exposure"] > g["limit"]:
-            out.append(Finding("credit-group-over-limit", table="customers", entity=parent, value=_money(g["exposure"]),
-                               evidence={"group": parent, "members": g["members"], "exposure": _money(g["exposure"]),
-                                         "limit": _money(g["limit"]), "currency": base}))
+            out.append(Finding("credit-group-over-limit", table="customers", entity=parent, value=yuan_text(g["exposure"]),
+                               evidence={"group": parent, "members": g["members"], "exposure": yuan_text(g["exposure"]),
+                                         "limit": yuan_text(g["limit"]), "currency": base}))
     thin = c[c["thin"]]
     if len(thin):
         out.append(Finding("credit-thin-history", table="customers", evidence={

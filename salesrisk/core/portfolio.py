@@ -19,6 +19,7 @@ from salesrisk.core.link import parse_terms
 from salesrisk.core.receivables import _apply_rate, settle
 from salesrisk.errors import ConfigError
 from salesrisk.findings import Finding
+from salesrisk.money import yuan_text
 
 STATUSES = ("standard", "fallback", "unacceptable", "missing", "absent")
 DEVIATIONS = ("fallback", "unacceptable", "missing")  # a contract off the template on a rule
@@ -492,16 +493,14 @@ def terms_vs_behaviour(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp |
     for (cid, cust), row in per_contract[per_contract["ld_accrued"] > 0].set_index(
             ["contract_id", "customer_id"]).iterrows():
         findings.append(Finding(
-            "contract-ld-accrued", table="contracts", row=row["row"], entity=cid, value=_yuan(row["ld_accrued"]),
-            evidence={"customer": cust, "amount": _yuan(row["ld_accrued"]), "orders": int(row["late_orders"]),
+            "contract-ld-accrued", table="contracts", row=row["row"], entity=cid, value=yuan_text(row["ld_accrued"]),
+            evidence={"customer": cust, "amount": yuan_text(row["ld_accrued"]), "orders": int(row["late_orders"]),
                       "days": int(row["worst_delay"]), "rate": row["ld_rate"], "rate_pct": f"{row['ld_rate']:.2%}",
-                      "cap": _yuan(row["ld_cap_amount"]) if pd.notna(row["ld_cap_amount"]) else "none",
+                      "cap": yuan_text(row["ld_cap_amount"]) if pd.notna(row["ld_cap_amount"]) else "none",
                       "capped": bool(row["ld_capped"])}))
     return TermsBehaviour(invoices, per_customer, over, exposure, per_contract, no_terms, findings)
 
 
-def _yuan(cents: object) -> str:
-    return f"{int(cents) / 100:,.2f}"
 
 
 def _records(frame: pd.DataFrame, money: tuple[str, ...] = ()) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ import pandas as pd
 from salesrisk import schema
 from salesrisk.core.link import CUSTOMER_TABLES
 from salesrisk.findings import Finding
+from salesrisk.money import yuan_text
 
 # Dates that record something that has happened, so cannot lie after the as-of date.
 PAST_DATES = ("invoice_date", "paid_date", "payment_date", "order_date", "sign_date", "created_date",
@@ -35,8 +36,6 @@ def uscc_problem(code: str) -> tuple[str, str] | None:
     return None
 
 
-def _money(cents: object) -> str:
-    return f"{int(cents) / 100:,.2f}"
 
 
 def check_quality(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | None = None, *,
@@ -149,7 +148,7 @@ def _receivable_amounts(frame: pd.DataFrame, credit_note_pattern: str) -> list[F
         if col in frame:
             negative &= ~frame[col].fillna("").astype(str).str.contains("(?i)" + credit_note_pattern)
     findings += [Finding("negative-not-credit-note", table="receivables", row=int(r), column="amount",
-                         value=_money(v)) for r, v in amount[negative.to_numpy()].items()]
+                         value=yuan_text(v)) for r, v in amount[negative.to_numpy()].items()]
     if "due_date" in frame and "invoice_date" in frame:
         early = (frame["due_date"] < frame["invoice_date"]).fillna(False)
         findings += [Finding("due-before-invoice", table="receivables", row=int(r), column="due_date",
@@ -159,7 +158,7 @@ def _receivable_amounts(frame: pd.DataFrame, credit_note_pattern: str) -> list[F
     if "paid_amount" in frame:
         over = (amount.gt(0) & frame["paid_amount"].gt(amount)).fillna(False)
         findings += [Finding("paid-over-billed", table="receivables", row=int(r), column="paid_amount",
-                             value=_money(p), evidence={"amount": _money(a)})
+                             value=yuan_text(p), evidence={"amount": yuan_text(a)})
                      for r, (p, a) in frame.loc[over.to_numpy(), ["paid_amount", "amount"]].iterrows()]
     return findings
 

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from salesrisk.config import ReceivablesPolicy
 from salesrisk.errors import InputError
 from salesrisk.findings import Finding
+from salesrisk.money import yuan_text
 
 _SEP = "\x1f"  # joins customer and currency (and order) into one allocation key
 
@@ -206,12 +207,12 @@ def _settle(ar: pd.DataFrame, frames: Mapping[str, pd.DataFrame], as_of: pd.Time
         for row, pay in loose.iterrows():
             pid = str(pay["payment_id"]) if "payment_id" in loose and pd.notna(pay["payment_id"]) else f"row {row}"
             if pd.isna(cust[row]):
-                say(Finding("payment-unmatched", table="payments", row=int(row), value=_yuan(pay["amount"]),
+                say(Finding("payment-unmatched", table="payments", row=int(row), value=yuan_text(pay["amount"]),
                             entity=pid, evidence={"payment": pid}))
                 continue
             pool.append((f"{cust[row]}{_SEP}{currency[row]}", dates[row], int(pay["amount"])))
             say(Finding("payment-allocated-oldest", table="payments", row=int(row), entity=str(cust[row]),
-                        value=_yuan(pay["amount"]), evidence={"payment": pid}))
+                        value=yuan_text(pay["amount"]), evidence={"payment": pid}))
     else:
         allocation = "receivables"
         if "paid_amount" in debits:
@@ -297,8 +298,6 @@ def settle(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | str, policy
     return _settle(_prepare(frames, policy), frames, as_of, policy, None)[0]
 
 
-def _yuan(cents: object) -> str:
-    return f"{int(cents) / 100:,.2f}"
 
 
 # --- ageing ----------------------------------------------------------------------------------------
@@ -414,12 +413,12 @@ def age_receivables(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp | st
     findings += _late_payers(debits, as_of, policy)
     for key, cents in credit_balance.items():
         cust, cur = key.split(_SEP)
-        findings.append(Finding("credit-balance", table="receivables", entity=cust, value=_yuan(cents),
-                                evidence={"amount": _yuan(cents), "currency": cur}))
+        findings.append(Finding("credit-balance", table="receivables", entity=cust, value=yuan_text(cents),
+                                evidence={"amount": yuan_text(cents), "currency": cur}))
     if len(bills):
         for cur, group in bills.groupby("currency"):
             findings.append(Finding("bills-pending", table="payments", evidence={
-                "count": len(group), "amount": _yuan(group["amount"].sum()), "currency": cur,
+                "count": len(group), "amount": yuan_text(group["amount"].sum()), "currency": cur,
                 "until": group["maturity_date"].max().date().isoformat()}))
     return Ageing(as_of, allocation, open_, customers, owner_frame, kpis, tasks, bills, policy, findings)
 
@@ -758,8 +757,8 @@ def _customer_findings(customers: pd.DataFrame, open_: pd.DataFrame, policy: Rec
         if c["overdue"] > 0:
             lv = levels[c["level"]]
             findings.append(Finding(
-                "customer-overdue", table="receivables", entity=str(cust), value=_yuan(c["overdue"]),
-                evidence={"customer": name, "currency": cur, "amount": _yuan(c["overdue"]),
+                "customer-overdue", table="receivables", entity=str(cust), value=yuan_text(c["overdue"]),
+                evidence={"customer": name, "currency": cur, "amount": yuan_text(c["overdue"]),
                           "invoices": int(c["invoices_overdue"]), "days": int(c["max_days_overdue"]),
                           "level": lv.level, "threshold": lv.days, "to": lv.to, "action": lv.en, "action_zh": lv.zh},
                 level=lv.severity))  # the level's severity: L1 low … L4 critical
@@ -770,15 +769,15 @@ def _customer_findings(customers: pd.DataFrame, open_: pd.DataFrame, policy: Rec
             findings.append(Finding(
                 "owner-departed", table="receivables", entity=str(cust), value=str(c["owner"]),
                 evidence={"customer": name, "owner": c["owner"], "left": left.date().isoformat() if pd.notna(left) else "",
-                          "assignee": c["assignee"] if pd.notna(c["assignee"]) else "?", "amount": _yuan(c["outstanding"]),
+                          "assignee": c["assignee"] if pd.notna(c["assignee"]) else "?", "amount": yuan_text(c["outstanding"]),
                           "currency": cur, "invoices": int(c["invoices_open"])}))
         if c["disputed"] > 0:
             findings.append(Finding(
-                "invoice-disputed", table="receivables", entity=str(cust), value=_yuan(c["disputed"]),
-                evidence={"customer": name, "currency": cur, "amount": _yuan(c["disputed"])}))
+                "invoice-disputed", table="receivables", entity=str(cust), value=yuan_text(c["disputed"]),
+                evidence={"customer": name, "currency": cur, "amount": yuan_text(c["disputed"])}))
         if c["due_soon"] > 0:
             findings.append(Finding(
-                "due-soon", table="receivables", entity=str(cust), value=_yuan(c["due_soon"]),
-                evidence={"customer": name, "currency": cur, "amount": _yuan(c["due_soon"]),
+                "due-soon", table="receivables", entity=str(cust), value=yuan_text(c["due_soon"]),
+                evidence={"customer": name, "currency": cur, "amount": yuan_text(c["due_soon"]),
                           "days": policy.due_soon_days}))
     return findings

@@ -8,6 +8,7 @@ from rich.text import Text
 
 from salesrisk.config import GRADES
 from salesrisk.credit import Credit, customer_records
+from salesrisk.money import yuan_text
 from salesrisk.report.render import SEVERITY_STYLE, findings_csv, markdown_table, records_csv, rich_table
 from salesrisk.report.render import findings_shown as shown_findings
 
@@ -52,8 +53,6 @@ def _word(table: dict, key: str, lang: str) -> str:
     return table[key][0 if lang == "zh" else 1] if key in table else str(key)
 
 
-def _m(cents: object) -> str:
-    return "" if cents is None or pd.isna(cents) else f"{int(cents) / 100:,.2f}"
 
 
 def _chg(x: object) -> str:
@@ -76,7 +75,7 @@ def grades_frame(r: Credit, lang: str) -> pd.DataFrame:
     counts, exposure = by.size(), by["exposure"].sum()
     return pd.DataFrame({t("grade", lang): list(GRADES),
                          t("customers", lang): [int(counts.get(g, 0)) for g in GRADES],
-                         t("exposure", lang): [_m(exposure.get(g, 0)) for g in GRADES]})
+                         t("exposure", lang): [yuan_text(exposure.get(g, 0)) for g in GRADES]})
 
 
 def _reasons(reasons: list[dict], lang: str) -> str:
@@ -105,9 +104,9 @@ def blocked_frame(r: Credit, lang: str) -> pd.DataFrame:
     b = r.blocked
     return pd.DataFrame({
         t("order", lang): b["order_id"], t("customer", lang): b["customer_id"],
-        t("name", lang): b["customer_id"].map(r.customers["customer_name"]), t("amount", lang): b["amount"].map(_m),
-        t("before", lang): b["exposure_before"].map(_m), t("limit", lang): b["limit"].map(_m),
-        t("over", lang): b["exceeds_by"].clip(lower=0).map(_m), t("rule", lang): [_word(RULES, x, lang)
+        t("name", lang): b["customer_id"].map(r.customers["customer_name"]), t("amount", lang): b["amount"].map(yuan_text),
+        t("before", lang): b["exposure_before"].map(yuan_text), t("limit", lang): b["limit"].map(yuan_text),
+        t("over", lang): b["exceeds_by"].clip(lower=0).map(yuan_text), t("rule", lang): [_word(RULES, x, lang)
                                                                                    for x in b["rule"]],
     })
 

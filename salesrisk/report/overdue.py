@@ -6,6 +6,7 @@ import pandas as pd
 from rich.console import Group
 from rich.text import Text
 
+from salesrisk.money import yuan_text
 from salesrisk.overdue import Overdue, customer_records, invoice_records, task_records
 from salesrisk.report.render import SEVERITY_STYLE, findings_csv, markdown_table, records_csv, rich_table
 from salesrisk.report.render import findings_shown as shown_findings
@@ -43,8 +44,6 @@ def t(key: str, lang: str, **kw: object) -> str:
     return (zh if lang == "zh" else en).format(**kw)
 
 
-def _m(cents: object) -> str:
-    return "" if cents is None or pd.isna(cents) else f"{int(cents) / 100:,.2f}"
 
 
 def _n(x: object) -> str:
@@ -57,8 +56,8 @@ def headlines(r: Overdue, lang: str) -> list[str]:
     for cur, k in r.kpis.items():
         tot = totals.get(cur, {"outstanding": 0, "overdue": 0, "disputed": 0, "ecl": 0})
         pct = f"{tot['overdue'] / tot['outstanding'] * 100:.1f}%" if tot["outstanding"] else "—"
-        lines.append(t("headline", lang, cur=cur, out=_m(tot["outstanding"]), od=_m(tot["overdue"]), pct=pct,
-                       dis=_m(tot["disputed"]), ecl=_m(tot["ecl"]), dso=_n(k["dso"]), cb=_n(k["dso_countback"]),
+        lines.append(t("headline", lang, cur=cur, out=yuan_text(tot["outstanding"]), od=yuan_text(tot["overdue"]), pct=pct,
+                       dis=yuan_text(tot["disputed"]), ecl=yuan_text(tot["ecl"]), dso=_n(k["dso"]), cb=_n(k["dso_countback"]),
                        bp=_n(k["bpdso"]), add=_n(k["add"]), cei=_n(k["cei"])))
     return lines
 
@@ -71,7 +70,7 @@ def ageing_frame(r: Overdue, lang: str, accounting: bool = False) -> pd.DataFram
         row = {t("bucket", lang): b.zh if lang == "zh" else b.en}
         for cur, amounts in table.items():
             total = sum(amounts.values())
-            row[f"{cur}"] = _m(amounts[b.name])
+            row[f"{cur}"] = yuan_text(amounts[b.name])
             row[f"{cur} %"] = f"{amounts[b.name] / total * 100:.1f}" if total else ""
         rows.append(row)
     return pd.DataFrame(rows)
@@ -81,7 +80,7 @@ def top_customers_frame(r: Overdue, lang: str, n: int = TOP) -> pd.DataFrame:
     c = r.customers[r.customers["overdue"] > 0].sort_values("overdue", ascending=False).head(n)
     return pd.DataFrame({
         t("customer", lang): [k[0] for k in c.index], t("name", lang): c["customer_name"].tolist(),
-        t("currency", lang): [k[1] for k in c.index], t("overdue", lang): c["overdue"].map(_m).tolist(),
+        t("currency", lang): [k[1] for k in c.index], t("overdue", lang): c["overdue"].map(yuan_text).tolist(),
         t("days", lang): c["max_days_overdue"].tolist(), t("level", lang): c["level"].tolist(),
         t("owner", lang): c["owner"].tolist(), t("assignee", lang): c["assignee"].tolist(),
         t("handover", lang): ["⚠" if h else "" for h in c["handover"]],
@@ -94,7 +93,7 @@ def tasks_by_assignee_frame(r: Overdue, lang: str) -> pd.DataFrame:
     order = {lv.level: i for i, lv in enumerate(r.policy.dunning)}
     g = r.tasks.assign(assignee=r.tasks["assignee"].fillna("?")).groupby(["assignee", "currency"])
     frame = pd.DataFrame({
-        t("count", lang): g.size(), t("overdue", lang): g["overdue"].sum().map(_m),
+        t("count", lang): g.size(), t("overdue", lang): g["overdue"].sum().map(yuan_text),
         t("highest", lang): g["level"].agg(lambda s: max(s, key=order.get)),
         t("handover", lang): g["handover"].any().map(lambda h: "⚠" if h else ""),
     }).reset_index()
@@ -106,7 +105,7 @@ def task_list_frame(r: Overdue, lang: str, n: int = TOP) -> pd.DataFrame:
     tasks = r.tasks.head(n)
     return pd.DataFrame({
         t("assignee", lang): tasks["assignee"], t("customer", lang): tasks["customer_name"].fillna(tasks["customer_id"]),
-        t("level", lang): tasks["level"], t("overdue", lang): tasks["overdue"].map(_m),
+        t("level", lang): tasks["level"], t("overdue", lang): tasks["overdue"].map(yuan_text),
         t("action", lang): tasks["action_zh" if lang == "zh" else "action_en"],
         t("due", lang): tasks["due_date"].dt.date.astype(str),
     })

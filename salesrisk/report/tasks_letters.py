@@ -19,6 +19,7 @@ from salesrisk.config import load_config_file, load_receivables_policy
 from salesrisk.errors import ConfigError, InputError
 from salesrisk.io.reader import Ledger
 from salesrisk.io.writer import DATE, INT, MONEY, Sheet, check_output, safe_filename, write_workbook
+from salesrisk.money import yuan_text
 from salesrisk.overdue import Overdue
 from salesrisk.report.workbook import TASK_COLS, W, tasks_sheet, w
 
@@ -176,10 +177,6 @@ def _long_date(day: pd.Timestamp, lang: str) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def _money_text(cents: object) -> str:
-    c = int(cents)
-    sign, c = ("-" if c < 0 else ""), abs(c)
-    return f"{sign}{c // 100:,}.{c % 100:02d}"
 
 
 def _present(v: object) -> bool:
@@ -393,7 +390,7 @@ def letters(result: Overdue, ledger: Ledger, lang: str,
             pay_by = result.as_of + pd.Timedelta(days=templates.pay_days.get(task.level, level.task_days))
             values = {
                 "customer_name": str(name) if name is not None else cust, "customer_id": cust,
-                "as_of": _long_date(result.as_of, lang), "amount": _money_text(task.overdue),
+                "as_of": _long_date(result.as_of, lang), "amount": yuan_text(task.overdue),
                 "currency": str(task.currency), "invoice_count": str(len(task.invoices)),
                 "oldest_days": str(int(task.max_days_overdue)), "pay_by": _long_date(pay_by, lang),
                 "level": task.level, "company": company,

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from salesrisk import ConfigError, age_receivables, read_ledger
 from salesrisk.cli import app
 from salesrisk.io.writer import safe_filename
+from salesrisk.money import yuan_text
 from salesrisk.report.tasks_letters import (
-    _money_text,
     letters,
     load_letters,
     plan_files,
@@ -119,7 +119,7 @@ def test_letters_exactly_for_the_customers_with_overdue_money_at_their_level(sam
         lines = [r[0] or "" for r in letter]
         assert lines[0] == templates.levels[c["level"]]["zh"].title
         text = "\n".join(lines)
-        assert f"CNY {_money_text(c['overdue'])}" in text
+        assert f"CNY {yuan_text(c['overdue'])}" in text
         assert f"逾期{int(c['max_days_overdue'])}天" in text
         pay_by = result.as_of + pd.Timedelta(days=levels[c["level"]].task_days)
         assert f"{pay_by.year}年{pay_by.month}月{pay_by.day}日前" in text
