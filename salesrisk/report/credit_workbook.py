@@ -10,11 +10,11 @@ from salesrisk.credit import Credit
 from salesrisk.io.reader import Ledger
 from salesrisk.io.writer import INT, MONEY, NUMBER, Chart, Sheet
 from salesrisk.report.credit import LIST_NAMES, RULES, headlines
-from salesrisk.report.workbook import FINDING_COLS, user_frame
+from salesrisk.report.workbook import findings_sheet, user_frame
 
 W = {
     "summary": ("汇总", "Summary"), "credit": ("信用评分", "Credit"), "blocked": ("超额订单", "Blocked orders"),
-    "findings": ("问题清单", "Findings"), "title": ("客户信用报告 · 截止 {d}", "Credit report as of {d}"),
+    "title": ("客户信用报告 · 截止 {d}", "Credit report as of {d}"),
     "grade": ("等级", "grade"), "customers": ("客户数", "customers"), "exposure": ("敞口", "exposure"),
     "chart": ("客户信用等级分布", "Customers by grade"),
     "customer_id": ("客户编号", "customer id"), "customer_name": ("客户名称", "customer"), "score": ("信用评分", "score"),
@@ -46,7 +46,7 @@ def credit_sheets(result: Credit, ledger: Ledger, lang: str) -> list[Sheet]:
     sheets.append(_credit(result, lang))
     if len(result.blocked):
         sheets.append(_blocked(result, lang))
-    sheets.append(_findings(result, lang))
+    sheets.append(findings_sheet(result.findings_frame(lang), lang))
     return sheets
 
 
@@ -127,11 +127,3 @@ def _blocked(r: Credit, lang: str) -> Sheet:
         w("flag", lang): ["critical" if x == "black_list" else "high" for x in b["rule"]]})
     kinds = {w(k, lang): MONEY for k in ("amount", "before", "limit", "over")}
     return Sheet(w("blocked", lang), frame, kinds, severity_column=w("flag", lang))
-
-
-def _findings(r: Credit, lang: str) -> Sheet:
-    frame = r.findings_frame(lang)[list(FINDING_COLS)]
-    names = {k: v[0 if lang == "zh" else 1] for k, v in FINDING_COLS.items()}
-    frame = frame.rename(columns=names)
-    return Sheet(w("findings", lang), frame, {names["row"]: INT}, severity_column=names["severity"],
-                 widths={names["message"]: 90})

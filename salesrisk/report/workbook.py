@@ -75,7 +75,7 @@ def overdue_sheets(result: Overdue, ledger: Ledger, lang: str, full: bool = Fals
     sheets = [_receivables_sheet(result, ledger, lang, full, notes)]
     if "customers" in ledger:
         sheets.append(_customers_sheet(result, ledger.tables["customers"], lang))
-    sheets += [tasks_sheet(result, lang), _findings_sheet(result, lang)]
+    sheets += [tasks_sheet(result, lang), findings_sheet(result.findings_frame(lang), lang)]
     for name, table in ledger.tables.items():
         if name in ("receivables", "customers"):
             continue
@@ -213,8 +213,9 @@ def tasks_sheet(result: Overdue, lang: str) -> Sheet:
     return Sheet(w("tasks", lang), frame, kinds, severity_column=w("flag", lang), widths={names["action"]: 40})
 
 
-def _findings_sheet(result: Overdue, lang: str) -> Sheet:
-    frame = result.findings_frame(lang)[list(FINDING_COLS)]
+def findings_sheet(frame: pd.DataFrame, lang: str) -> Sheet:
+    """The findings frame as a Findings sheet, headers in the report language, rows filled by severity."""
+    frame = frame[list(FINDING_COLS)]
     names = {k: v[0 if lang == "zh" else 1] for k, v in FINDING_COLS.items()}
     frame = frame.rename(columns=names)
     return Sheet(w("findings", lang), frame, {names["row"]: INT}, severity_column=names["severity"],
