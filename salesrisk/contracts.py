@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from salesrisk.config import load_config_file, load_receivables_policy
+from salesrisk.config import load_receivables_policy
 from salesrisk.core.clauses import Playbook, Review, load_playbook, review_text
 from salesrisk.core.contract_terms import TermsPolicy, check_terms, contract_label, terms_policy
 from salesrisk.core.portfolio import Portfolio, contract_portfolio
@@ -150,9 +150,8 @@ def review_contracts(path: str | Path, *, as_of: pd.Timestamp | str | None = Non
 
 def _review(path: Path, as_of: pd.Timestamp | None, config_dir, ledger: Ledger | None, columns,
             dayfirst) -> ContractReview:
-    doc, where = load_config_file("contracts.yaml", config_dir)
-    policy = terms_policy(doc, where)
-    playbook = load_playbook(config_dir)
+    playbook = load_playbook(config_dir)  # it reads configs/contracts.yaml too: the one contract policy
+    policy = terms_policy(playbook.policy, playbook.policy_source)
     if ledger is None:
         ledger = _ledger_at(path, columns, config_dir, dayfirst)
     if ledger is None:

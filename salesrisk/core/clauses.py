@@ -55,9 +55,10 @@ class Rule:
 @dataclass(frozen=True)
 class Playbook:
     rules: tuple[Rule, ...]
-    policy: Mapping[str, Any]
+    policy: Mapping[str, Any]  # configs/contracts.yaml, the contract policy the rules' limits come from
     source: str
     detectors: Mapping[str, Detector] = field(default_factory=dict)
+    policy_source: str = "configs/contracts.yaml"  # where `policy` was read
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def load_playbook(config_dir: str | Path | None = None) -> Playbook:
                               f"standard, fallback or unacceptable here; the others take none (got {when!r})")
         rules.append(Rule(rid, ctype, severity, r.get("required", False), r.get("law"), assess, limit,
                           _both(r, "title", at), _both(r, "standard", at), _both(r, "suggestion", at), when))
-    return Playbook(tuple(rules), policy, where, detectors)
+    return Playbook(tuple(rules), policy, where, detectors, policy_where)
 
 
 def _text(doc: Mapping, key: str, at: str) -> str:
