@@ -28,6 +28,7 @@ from salesrisk.cli.common import (
     parse_as_of,
 )
 from salesrisk.contracts import review_contracts
+from salesrisk.errors import InputError
 from salesrisk.io.writer import check_output, write_text, write_workbook
 from salesrisk.report import contracts as report
 from salesrisk.report.contracts_workbook import contracts_sheets
@@ -73,6 +74,8 @@ def contracts(
     the wording to use instead; and the whole book: a deviation matrix of contracts against the playbook, a
     deadline calendar, and customers paying beyond their contract terms."""
     lang_code = lang.value if lang else default_lang()
+    if out is not None and calendar is not None and out.resolve() == calendar.resolve():
+        raise InputError(f"{out}: --out and --calendar name the same file; give each its own")
     for target in (out, calendar):
         if target is not None:
             check_output(target, force, [path])  # before the work, not after it

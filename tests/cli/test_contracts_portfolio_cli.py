@@ -97,3 +97,10 @@ def test_calendar_csv(book):
     _, doc = book
     lines = run("contracts", LEDGER, "--as-of", "2026-06-30", "-f", "csv", "--table", "calendar").stdout.splitlines()
     assert len(lines) - 1 == len(doc["calendar"]["events"])
+
+
+def test_workbook_and_calendar_must_be_two_files(tmp_path):
+    same = tmp_path / "c.out"
+    result = run("contracts", LEDGER, "--as-of", "2026-06-30", "--out", same, "--calendar", same, "--force")
+    assert result.exit_code == 2 and "the same file" in result.output
+    assert not same.exists()
