@@ -139,8 +139,8 @@ def policy_record(p: CreditPolicy) -> dict[str, Any]:
             "limit_factors": dict(p.factors), "grace_days": p.grace_days}
 
 
-def score_credit(ledger: Ledger, as_of: pd.Timestamp | str, *, config_dir: str | Path | None = None,
-                 store: Store | None = None) -> Credit:
+def score_credit(ledger: Ledger, as_of: pd.Timestamp | str, *, policy: CreditPolicy | None = None,
+                 config_dir: str | Path | None = None, store: Store | None = None) -> Credit:
     """Score the ledger's customers at as_of under configs/credit.yaml. With a store, the change is measured
     against the latest snapshot before as_of, and this run's snapshot replaces any of the same as_of."""
     if "receivables" not in ledger and "customers" not in ledger:
@@ -148,7 +148,7 @@ def score_credit(ledger: Ledger, as_of: pd.Timestamp | str, *, config_dir: str |
         raise InputError(f"{ledger.path}: no receivables (应收账款) or customers (客户) table to score; "
                          f"tables found: {found}")
     as_of = pd.Timestamp(as_of).normalize()
-    policy = load_credit_policy(config_dir)
+    policy = policy or load_credit_policy(config_dir)
     previous = store.previous(as_of.date()) if store is not None else None
     result = core.score_customers({n: t.frame for n, t in ledger.tables.items()}, as_of, policy,
                                   load_receivables_policy(config_dir),

@@ -71,13 +71,13 @@ def score(
     if out is not None:
         check_output(out, force, [ledger])  # before the work, not after it
     book = read_ledger(ledger, columns=columns, config_dir=config, dayfirst=dayfirst)
-    load_credit_policy(config)  # a broken config stops the run before the store is created
+    policy = load_credit_policy(config)  # a broken config stops the run before the store is created
     if no_store:
-        result = score_credit(book, as_of_date, config_dir=config)
+        result = score_credit(book, as_of_date, policy=policy, config_dir=config)
     else:
         path = store or default_store_path()
         with Store(path) as db:
-            result = score_credit(book, as_of_date, config_dir=config, store=db)
+            result = score_credit(book, as_of_date, policy=policy, config_dir=config, store=db)
         if not quiet:
             typer.echo(f"recorded the scores of {pd.Timestamp(as_of_date).date()} in {path}", err=True)
     if out is not None:
