@@ -9,7 +9,13 @@ from rich.text import Text
 from salesrisk.config import GRADES
 from salesrisk.credit import Credit, customer_records
 from salesrisk.money import yuan_text
-from salesrisk.report.render import SEVERITY_STYLE, findings_csv, markdown_table, records_csv, rich_table
+from salesrisk.report.render import (
+    findings_csv,
+    findings_parts,
+    markdown_table,
+    records_csv,
+    rich_table,
+)
 from salesrisk.report.render import findings_shown as shown_findings
 
 TOP = 15
@@ -35,7 +41,6 @@ T = {
     "over": ("超出", "over by"), "rule": ("规则", "rule"),
     "findings": ("发现", "Findings"), "severity": ("级别", "severity"), "code": ("代码", "code"),
     "message": ("说明", "message"),
-    "more": ("另有 {n} 条；完整数据请用 --format json 或 csv", "{n} more; use --format json or csv for everything"),
     "none": ("没有可评分的客户", "No customers to score"),
 }
 LIST_NAMES = {"white": ("白名单", "white"), "normal": ("普通", "normal"), "watch": ("观察", "watch"),
@@ -130,11 +135,7 @@ def render_terminal(r: Credit, lang: str) -> Group:
         parts.append(rich_table(drops, title=t("drops", lang), styles={t("grade", lang): GRADE_STYLE}))
     if len(r.blocked):
         parts.append(rich_table(blocked_frame(r, lang), title=t("blocked", lang)))
-    shown, more = findings_shown(r, lang)
-    if len(shown):
-        parts.append(rich_table(shown, title=t("findings", lang), styles={t("severity", lang): SEVERITY_STYLE}))
-    if more:
-        parts.append(Text(t("more", lang, n=more), style="dim"))
+    parts += findings_parts(r.findings_frame(lang), lang, t("customer", lang))
     return Group(*parts)
 
 

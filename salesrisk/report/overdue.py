@@ -8,7 +8,13 @@ from rich.text import Text
 
 from salesrisk.money import yuan_text
 from salesrisk.overdue import Overdue, customer_records, invoice_records, task_records
-from salesrisk.report.render import SEVERITY_STYLE, findings_csv, markdown_table, records_csv, rich_table
+from salesrisk.report.render import (
+    findings_csv,
+    findings_parts,
+    markdown_table,
+    records_csv,
+    rich_table,
+)
 from salesrisk.report.render import findings_shown as shown_findings
 
 TOP = 15
@@ -33,8 +39,7 @@ T = {
     "highest": ("最高级别", "highest level"), "task_list": ("任务", "Tasks"), "action": ("行动", "action"),
     "due": ("完成日期", "due"), "priority": ("优先级", "priority"), "invoices": ("单据", "invoices"),
     "findings": ("发现", "Findings"), "code": ("代码", "code"), "severity": ("级别", "severity"),
-    "message": ("说明", "message"), "more": ("另有 {n} 条；完整数据请用 --format json 或 csv",
-                                           "{n} more; use --format json or csv for everything"),
+    "message": ("说明", "message"),
     "none": ("没有未收款项", "Nothing outstanding"),
 }
 
@@ -128,11 +133,7 @@ def render_terminal(r: Overdue, lang: str) -> Group:
     if not r.tasks.empty:
         parts.append(rich_table(tasks_by_assignee_frame(r, lang), title=t("tasks", lang)))
         parts.append(rich_table(task_list_frame(r, lang), title=t("task_list", lang)))
-    shown, more = findings_shown(r, lang)
-    if len(shown):
-        parts.append(rich_table(shown, title=t("findings", lang), styles={t("severity", lang): SEVERITY_STYLE}))
-    if more:
-        parts.append(Text(t("more", lang, n=more), style="dim"))
+    parts += findings_parts(r.findings_frame(lang), lang, t("customer", lang))
     return Group(*parts)
 
 

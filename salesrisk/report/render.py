@@ -78,3 +78,16 @@ def findings_shown(frame: pd.DataFrame, lang: str, entity: str, n: int = 30) -> 
     shown = frame[["severity", "code", "entity", "message"]].head(n)
     shown.columns = [label("severity", lang), label("code", lang), entity, label("message", lang)]
     return shown, max(0, len(frame) - n)
+
+
+def findings_parts(frame: pd.DataFrame, lang: str, entity: str, n: int = 30) -> list:
+    """The terminal's Findings table (above info, at most n) and a line saying how many more there are."""
+    from rich.text import Text
+
+    shown, more = findings_shown(frame, lang, entity, n)
+    parts: list = []
+    if len(shown):
+        parts.append(rich_table(shown, title=label("findings", lang), styles={label("severity", lang): SEVERITY_STYLE}))
+    if more:
+        parts.append(Text(label("more", lang, n=more), style="dim"))
+    return parts
