@@ -295,6 +295,9 @@ def _recognise(raw: RawSheet, headers: list[str], aliases: Aliases, single: bool
             return by_name, "name"
         if best is not None and best_score >= 3:
             return best, "headers"
+        if by_name == "contracts" and str(raw.where).lower().endswith((".txt", ".md")):
+            raise InputError(f"{raw.where}: this reads as a contract document, not a table of contracts; review "
+                             "contract documents with `salesrisk contracts PATH`")
         group = missing[0]
         tried = [a for f in group for a in aliases.tried[by_name][f]]
         raise MissingFieldError(by_name, raw.where, " or ".join(group), tried,

@@ -176,3 +176,10 @@ def test_unreadable_file_is_an_input_error(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "open", locked)
     with pytest.raises(InputError, match="locked.csv: cannot be read \\(Permission denied\\)"):
         read_ledger(path)
+
+
+def test_a_folder_of_contract_documents_is_not_a_ledger():
+    # 01_购销合同_标准.txt is named like a contracts table, but it is a contract's text: say what to run instead
+    folder = Path(__file__).parents[2] / "sample_data" / "contracts"
+    with pytest.raises(InputError, match="contract document.*salesrisk contracts"):
+        read_ledger(folder)
